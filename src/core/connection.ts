@@ -1,0 +1,45 @@
+// A browser connection as the core sees it: identity, auth state, subscriptions, and a link
+// that the transport implements (WebSocket or long-poll). No sockets here.
+import type { Envelope } from '../client-protocol/envelope.js';
+
+export interface ClientLink {
+  /** Write one message; false when it could not be written (closed, or the consumer is too slow). */
+  send(msg: Envelope): boolean;
+  /** End the connection at once, without a WebSocket close frame (PROTOCOL.md §2.6.4). */
+  close(reason: string): void;
+}
+
+export interface ConnectionMeta {
+  readonly userAgent: string;
+  readonly ip: string;
+  readonly origin: string;
+  readonly language: string;
+}
+
+let nextConnectionId = 1;
+
+export class Connection {
+  readonly id = nextConnectionId++;
+  /** Authorised user id, 0 for anonymous connections. */
+  userId = 0;
+  authorized = false;
+  /** Counted among the user's (at most 16) registered connections: gets private messages. */
+  registered = false;
+  closed = false;
+  /** Ordered set of subscribed pipe names. */
+  readonly subscriptions = new Set<string>();
+
+  constructor(
+    readonly devId: number,
+    /** Major version < 4: legacy envelope (PROTOCOL.md §5.4). */
+    readonly legacy: boolean,
+    readonly uuid: string,
+    readonly meta: ConnectionMeta,
+    readonly connectedAt: number,
+    readonly link: ClientLink,
+  ) {}
+
+  send(msg: Envelope): boolean {
+    return !this.closed && this.link.send(msg);
+  }
+}
