@@ -63,6 +63,8 @@ export interface Config {
   readonly db: DbConfig;
   readonly ws: WsConfig;
   readonly cometql: CometqlConfig;
+  /** TsComet's admin HTTP listener (/metrics, /health, /ready); off unless [admin] port is set. */
+  readonly admin: { readonly enabled: boolean; readonly ip: string; readonly port: number };
   readonly contentTypes: ReadonlyMap<string, string>;
   readonly log: { readonly level: LogLevelName; readonly tags: ReadonlyMap<string, LogLevelName> };
   readonly warnings: readonly string[];
@@ -112,6 +114,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   http: ['base_dir'],
   sip: ['pipesalt', 'port', 'freeswitch'],
   cluster: [],
+  admin: ['ip', 'port'],
 };
 
 function section(ini: IniFile, name: string): IniSection {
@@ -191,6 +194,8 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
   }
   if (cInt(section(ini, 'freeswitch').values.get('thread_num'), 0) !== 0) warnings.push('[freeswitch] (video/SIP) is out of scope; listener not started');
   if (wsS.lists.get('cluster')?.length) warnings.push('[ws] cluster lines are not supported (see docs/DESIGN.md); ignored');
+  const adminV = section(ini, 'admin').values;
+  const admin = { enabled: adminV.has('port'), ip: adminV.get('ip') || '127.0.0.1', port: cInt(adminV.get('port'), 0) };
   const contentTypes = new Map<string, string>(section(ini, 'content-type').values);
   const logS = section(ini, 'log').values;
   const globalLevel = cInt(logS.get('level'), 400);
@@ -217,6 +222,7 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     db,
     ws,
     cometql,
+    admin,
     contentTypes,
     log: { level: logLevelFromUpstream(globalLevel), tags },
     warnings,

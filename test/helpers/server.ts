@@ -13,6 +13,8 @@ export const SERVER_JS = resolve('dist/server.js');
 export interface RunningServer {
   readonly wsPort: number;
   readonly cometqlPort: number;
+  /** 0 unless the ini enables [admin]. */
+  readonly adminPort: number;
   readonly dir: string;
   readonly iniPath: string;
   readonly proc: ChildProcess;
@@ -76,7 +78,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const ready = new Promise<{ ws: number; cometql: number }>((resolveReady, reject) => {
+  const ready = new Promise<{ ws: number; cometql: number; admin: number }>((resolveReady, reject) => {
     const rl = createInterface({ input: proc.stdout! });
     rl.on('line', (line) => {
       let rec: Record<string, unknown>;
@@ -86,7 +88,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
         rec = { raw: line };
       }
       logs.push(rec);
-      if (rec.msg === 'ready') resolveReady({ ws: Number(rec.wsPort ?? 0), cometql: Number(rec.cometqlPort ?? 0) });
+      if (rec.msg === 'ready') resolveReady({ ws: Number(rec.wsPort ?? 0), cometql: Number(rec.cometqlPort ?? 0), admin: Number(rec.adminPort ?? 0) });
     });
     proc.once('exit', (code) => reject(new Error(`server exited (${code}) before ready: ${stderr}\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)));
   });
@@ -95,6 +97,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   return {
     wsPort: ports.ws,
     cometqlPort: ports.cometql,
+    adminPort: ports.admin,
     dir,
     iniPath,
     proc,
