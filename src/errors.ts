@@ -61,6 +61,11 @@ export const SqlErrors = {
   tooManyStatements: sqlError(1461, "Can't create more than max_prepared_stmt_count statements", '42000'),
   noCursor: sqlError(1295, 'This command is not supported in the prepared statement protocol yet', 'HY000'),
   packetTooLarge: sqlError(1153, "Got a packet bigger than 'max_allowed_packet' bytes", '08S01'),
+  /** TsComet: an unexpected exception while running a statement (logged; the connection stays usable). */
+  internalError: sqlError(500, 'internal server error'),
+  malformedPacket: sqlError(1835, 'Malformed communication packet', '08S01'),
+  /** SHOW FILESYSTEM STATUS could not read the file system (upstream: `df` failed). */
+  execCommandFailed: sqlError(500, 'exec command failed'),
 } as const;
 
 /** Client-protocol error texts (PROTOCOL.md §2.5, §6, §8.1, §10), byte-exact with upstream. */

@@ -5,8 +5,12 @@ import { parseIni, type IniFile, type IniSection } from './ini-file.js';
 
 export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** PEM certificate and key paths; null = plain text. */
+export type TlsFiles = { readonly cert: string; readonly key: string } | null;
+
 export interface ListenerConfig {
   readonly enabled: boolean;
+  readonly tls: TlsFiles;
   readonly ip: string;
   readonly port: number;
   readonly backlog: number;
@@ -104,9 +108,9 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'fragment_buf_max_size', 'dev_index_size', 'api_version', 'isTest', 'user_queue_max', 'user_queue_ttl'],
   db: ['host', 'port', 'user', 'password', 'name', 'connection_attempts', 'buf_size', 'driver', 'path'],
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
-    'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout'],
+    'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
-    'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes'],
+    'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key'],
   cometqlproxy: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime', 'cluster'],
   freeswitch: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime'],
   statistics: ['to_log', 'allow', 'interval', 'email', 'host', 'profiler'],
@@ -121,10 +125,14 @@ function section(ini: IniFile, name: string): IniSection {
   return ini.sections.get(name) ?? { values: new Map(), lists: new Map() };
 }
 
-function listener(s: IniSection, defaultPort: number): ListenerConfig {
+function listener(s: IniSection, defaultPort: number, baseDir: string): ListenerConfig {
   const v = s.values;
+  const cert = v.get('ssl_cert');
+  const key = v.get('ssl_key');
+  if ((cert && !key) || (!cert && key)) throw new ConfigError('ssl_cert and ssl_key must be set together');
   return {
     enabled: cInt(v.get('thread_num'), 0) !== 0,
+    tls: cert && key ? { cert: resolve(baseDir, cert), key: resolve(baseDir, key) } : null,
     ip: v.get('ip') || '0.0.0.0',
     port: cInt(v.get('port'), defaultPort),
     backlog: cInt(v.get('backlog'), 1024),
@@ -176,7 +184,7 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
   const wsS = section(ini, 'ws');
   const hostList = (wsS.values.get('host') ?? '').split(',').map((h) => h.trim()).filter((h) => h.length > 0);
   const ws: WsConfig = {
-    ...listener(wsS, 8087),
+    ...listener(wsS, 8087, baseDir),
     allowedOrigins: hostList.some((h) => h.startsWith('*') && h.length === 1) || hostList.length === 0 ? [] : hostList,
     maxMessageSize: Math.max(1024, cInt(wsS.values.get('max_message_size') ?? main.get('fragment_buf_max_size'), 103840)),
     pingInterval: Math.max(0, cInt(wsS.values.get('ping_interval'), 30)),
@@ -184,7 +192,7 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
   };
   const cqS = section(ini, 'cometql');
   const cometql: CometqlConfig = {
-    ...listener(cqS, 3300),
+    ...listener(cqS, 3300, baseDir),
     maxQuerySize: Math.max(16, cInt(cqS.values.get('max_query_size'), 9000)),
     decodeEscapes: cBool(cqS.values.get('decode_escapes'), false),
   };

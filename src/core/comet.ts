@@ -90,6 +90,7 @@ export class CometCore {
    * online before serverInfo is sent (ruling 12), then the offline queue is flushed.
    */
   async open(conn: Connection, requestedUserId: number, session: string): Promise<void> {
+    if (conn.closed) return; // closed before it was opened (e.g. a close frame right behind the upgrade)
     this.connections.add(conn);
     this.perDev.set(conn.devId, (this.perDev.get(conn.devId) ?? 0) + 1);
     this.counters.connectionsOpened++;

@@ -88,3 +88,21 @@ export class NullSink implements StorageSink {
 }
 
 export const EMPTY_SNAPSHOT: Snapshot = { auth: [], userData: [], revoked: [], pipeSettings: [], history: [], queue: [], userTime: [] };
+
+/**
+ * What Storage.apply() throws. `transient`: the store is unreachable, locked or full right now and
+ * the same batch may succeed later; otherwise the batch holds an op the store can never accept
+ * (a value too long for its column, a character its charset cannot hold) and retrying is futile.
+ * Errors of any other class are treated as transient.
+ */
+export class StorageError extends Error {
+  readonly code = 'TSCOMET_STORAGE';
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}

@@ -220,3 +220,15 @@ test('load() restores state without writing', () => {
   assert.equal(f.core.userTime(0, 1), 123);
   assert.equal(f.core.userTime(0, 2), -1); // a stored 0 is not trusted
 });
+
+test('a connection closed before open() is never registered', async () => {
+  const f = fixture();
+  const { Connection } = await import('../../src/core/connection.js');
+  const { RecordingLink } = await import('../helpers/core-fixture.js');
+  const link = new RecordingLink();
+  const conn = new Connection(0, false, 'u', { userAgent: '', ip: '', origin: '', language: '' }, 0, link);
+  f.core.close(conn);
+  await f.core.open(conn, 0, '');
+  assert.equal(f.core.connectionCount(), 0);
+  assert.equal(link.frames.length, 0);
+});

@@ -1,0 +1,29 @@
+// What a connection keeps from its HTTP request (PROTOCOL.md §2.3.1 item 6): only for the admin
+// listing (CometQL users_in_pipes), cut to upstream's sizes.
+import type { IncomingMessage } from 'node:http';
+import type { ConnectionMeta } from '../core/connection.js';
+
+const MAX_USER_AGENT = 250;
+const MAX_ORIGIN = 250;
+const MAX_LANGUAGE = 64;
+
+function header(req: IncomingMessage, name: string, max: number): string {
+  const v = req.headers[name];
+  const s = Array.isArray(v) ? v.join(', ') : (v ?? '');
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+/** The peer's address; IPv4-mapped IPv6 addresses are shown as plain IPv4. */
+export function peerAddress(address: string | undefined): string {
+  if (!address) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+export function requestMeta(req: IncomingMessage): ConnectionMeta {
+  return {
+    userAgent: header(req, 'user-agent', MAX_USER_AGENT),
+    ip: peerAddress(req.socket.remoteAddress),
+    origin: header(req, 'origin', MAX_ORIGIN),
+    language: header(req, 'accept-language', MAX_LANGUAGE),
+  };
+}
