@@ -22,15 +22,18 @@
 --   RENAME TABLE pipe_messages TO pipe_messages_old, users_messages TO users_messages_old;
 --   -- now run this file: it creates the two tables with their seq column
 --   INSERT INTO pipe_messages (id, time, dev_id, pipe_name, event, message, user_id)
---     SELECT id, time, dev_id, pipe_name, event, message, user_id FROM pipe_messages_old ORDER BY time, id;
+--     SELECT id, time, dev_id, pipe_name, event, message, user_id FROM pipe_messages_old
+--     ORDER BY time, SUBSTRING(id, 16, 3), SUBSTRING(id, 10, 4), SUBSTRING(id, 1, 8), id;
 --   INSERT INTO users_messages (id, time, dev_id, user_id, event, message)
---     SELECT id, time, dev_id, user_id, event, message FROM users_messages_old ORDER BY time, id;
+--     SELECT id, time, dev_id, user_id, event, message FROM users_messages_old
+--     ORDER BY time, SUBSTRING(id, 16, 3), SUBSTRING(id, 10, 4), SUBSTRING(id, 1, 8), id;
 --   DROP TABLE pipe_messages_old, users_messages_old;
 --   ALTER TABLE users_time ENGINE=InnoDB;
 --   ALTER TABLE users_data MODIFY data MEDIUMTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL;
 --   ALTER TABLE revoked_tokens MODIFY token VARBINARY(2048) NOT NULL;
 --
--- (ORDER BY time, id keeps the old rows in the order TsComet reads them without seq.)
+-- (The ORDER BY puts the old rows in creation order: second, then the timestamp inside the
+-- version-1 UUID id, high field first; the order TsComet reads them in without seq.)
 
 SET NAMES utf8mb4;
 

@@ -92,4 +92,6 @@ export const ClientErrors = {
   trackPrefix: '[track_pipe_users] Invalid channel name. The channel should start with track_',
   markerName: 'Invalid marker name.',
   userId: 'Invalid user id',
+  /** TsComet: more web_ publishes in one second than [ws] web_publish_rate allows. */
+  tooManyMessages: 'Too many messages per second',
 } as const;

@@ -56,6 +56,7 @@ async function main(): Promise<number> {
     queue: { maxPerUser: config.main.userQueueMax, ttlSeconds: config.main.userQueueTtl },
     sink,
     log: logs.child('UserIndex'),
+    limits: { maxSubscriptions: config.ws.maxSubscriptions, maxConnectionsPerUser: config.ws.maxConnectionsPerUser, webPublishRate: config.ws.webPublishRate },
   });
   core.load(await storage.load());
   sink.start();
@@ -68,8 +69,11 @@ async function main(): Promise<number> {
     http = await startHttpListener({ config, core, stats: stats.frontend, log: logs.child('ClientServer') });
     log.info({ ip: config.ws.ip, port: http.port }, 'ws listener started');
   }
+  // Metrics exist only with the admin listener; the engine then reports every statement to them.
+  const metrics = config.admin.enabled ? new Metrics(core, stats, () => sink.stats()) : undefined;
   if (config.cometql.enabled) {
-    const engine = createCometqlEngine({ core, config, stats, sink, storageHealth: () => sink.stats(), log: logs.child('MySqlServer') });
+    const observe = metrics ? (table: string, result: string) => metrics.queries.inc({ table: table.slice(0, 32), result }) : undefined;
+    const engine = createCometqlEngine({ core, config, stats, sink, storageHealth: () => sink.stats(), log: logs.child('MySqlServer'), observe });
     cometql = await startCometqlListener({
       config: config.cometql,
       password: config.main.password,
@@ -81,8 +85,7 @@ async function main(): Promise<number> {
     log.info({ ip: config.cometql.ip, port: cometql.port }, 'cometql listener started');
   }
   let admin: AdminListener | undefined;
-  if (config.admin.enabled) {
-    const metrics = new Metrics(core, stats, () => sink.stats());
+  if (metrics) {
     admin = await startAdminListener({ ip: config.admin.ip, port: config.admin.port, metrics, ready: () => storage.ping(), log: logs.child('admin') });
   }
   if (config.main.pidfile) {

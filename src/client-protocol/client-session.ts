@@ -52,12 +52,13 @@ export function handleClientFrame(core: CometCore, conn: Connection, frame: stri
 
 /** §6.1: replace the subscriptions; limits give error frames, some of them close. */
 function subscribe(core: CometCore, conn: Connection, args: string): SessionVerdict {
-  const list = parseSubscriptionList(args);
+  const list = parseSubscriptionList(args, core.limits.maxSubscriptions);
   core.replaceSubscriptions(conn, list.names);
   switch (list.problem) {
     case undefined:
       return 'keep';
     case 'tooManyNames':
+      core.log.warn({ conn: conn.id, max: core.limits.maxSubscriptions }, 'limit hit: too many subscriptions');
       conn.send(msg.errorFrame({ code: '403', error: ClientErrors.tooManyLetters }, core.now()));
       return 'keep';
     case 'textTooLong':
@@ -72,6 +73,10 @@ function subscribe(core: CometCore, conn: Connection, args: string): SessionVerd
 /** §6.2: validation in upstream's order, then fan-out (sender excluded), then the report. */
 function webPipe2(core: CometCore, conn: Connection, cmd: CommandOf<'web_pipe2'>): void {
   const now = core.now();
+  if (overRate(core, conn, now)) {
+    conn.send(commandError(ClientErrors.tooManyMessages, now));
+    return;
+  }
   let pipe = cmd.pipe;
   let anonymous = false;
   if (pipe.startsWith('@web_')) {
@@ -104,6 +109,19 @@ function webPipe2(core: CometCore, conn: Connection, cmd: CommandOf<'web_pipe2'>
   // Ruling 3: the raw text goes into data and into the report; ruling 11: N = frames written.
   const written = core.publish(conn.devId, pipe, cmd.event, cmd.message, { conn, userId: senderId });
   conn.send(msg.deliveryReport(pipe, cmd.message, written, core.now()));
+}
+
+/** Per-connection web_ publish rate (a window per second kept on the connection; no timers). */
+function overRate(core: CometCore, conn: Connection, now: number): boolean {
+  const limit = core.limits.webPublishRate;
+  if (limit <= 0) return false;
+  if (conn.rateSecond !== now) {
+    conn.rateSecond = now;
+    conn.rateCount = 0;
+  }
+  if (++conn.rateCount <= limit) return false;
+  if (conn.rateCount === limit + 1) core.log.warn({ conn: conn.id, limit }, 'limit hit: web_ publishes per second');
+  return true;
 }
 
 /** A generic name error plus the command's own follow-up error; true when the name is fine. */

@@ -19,7 +19,7 @@ function isNameChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
 }
 
-export function parseSubscriptionList(args: string): SubscriptionList {
+export function parseSubscriptionList(args: string, maxNames = MAX_SUBSCRIPTIONS): SubscriptionList {
   if (Buffer.byteLength(args, 'utf8') > MAX_SUBSCRIPTION_TEXT_BYTES) return { names: [], problem: 'textTooLong' };
   const names: string[] = [];
   let start = 0;
@@ -29,7 +29,7 @@ export function parseSubscriptionList(args: string): SubscriptionList {
     const token = args.slice(start, i);
     if (token.length < MIN_SUBSCRIPTION_NAME) break; // includes the empty token of doubled separators
     if (token.length > MAX_NAME_LENGTH) return { names, problem: 'nameTooLong' };
-    if (names.length === MAX_SUBSCRIPTIONS) return { names, problem: 'tooManyNames' };
+    if (names.length === maxNames) return { names, problem: 'tooManyNames' };
     names.push(token);
     // A non-ASCII character is several separator bytes in a row: the next token is empty.
     if (c >= 0x80) break;

@@ -23,6 +23,8 @@ export interface CometqlEngineDeps {
   readonly sink: StorageSink;
   readonly storageHealth: () => StorageHealth;
   readonly log: Logger;
+  /** Called once per statement with its table (or statement kind) and 'ok' or the errno (metrics). */
+  readonly observe?: (table: string, result: string) => void;
 }
 
 const OK = ok();
@@ -120,6 +122,15 @@ class Engine implements CometqlEngine {
   }
 
   private async run(session: CometqlSession, stmt: Statement): Promise<QueryResult> {
+    const result = await this.execute(session, stmt);
+    if (this.deps.observe) {
+      const table = stmt.kind === 'select' || stmt.kind === 'insert' || stmt.kind === 'delete' ? stmt.table : stmt.kind;
+      this.deps.observe(table, result.kind === 'error' ? String(result.error.errno) : 'ok');
+    }
+    return result;
+  }
+
+  private async execute(session: CometqlSession, stmt: Statement): Promise<QueryResult> {
     const dev = session.devId;
     this.bump(dev, 1);
     try {

@@ -28,6 +28,16 @@ export interface WsConfig extends ListenerConfig {
   readonly pingInterval: number;
   /** Long-poll hold time (seconds) before an empty 200 answer. */
   readonly longPollTimeout: number;
+  /** Unsent bytes above which a consumer is dropped as too slow. */
+  readonly maxBufferedBytes: number;
+  /** Pipes one connection may subscribe to (upstream: 32). */
+  readonly maxSubscriptions: number;
+  /** Registered connections per user that receive private messages (upstream: 16). */
+  readonly maxConnectionsPerUser: number;
+  /** web_ publishes per connection per second (0 = unlimited). */
+  readonly webPublishRate: number;
+  /** Seconds allowed for an HTTP request head, so also for a WebSocket handshake request. */
+  readonly handshakeTimeout: number;
 }
 
 export interface CometqlConfig extends ListenerConfig {
@@ -108,7 +118,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'fragment_buf_max_size', 'dev_index_size', 'api_version', 'isTest', 'user_queue_max', 'user_queue_ttl'],
   db: ['host', 'port', 'user', 'password', 'name', 'connection_attempts', 'buf_size', 'driver', 'path'],
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
-    'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key'],
+    'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
+    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key'],
   cometqlproxy: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime', 'cluster'],
@@ -189,6 +200,11 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     maxMessageSize: Math.max(1024, cInt(wsS.values.get('max_message_size') ?? main.get('fragment_buf_max_size'), 103840)),
     pingInterval: Math.max(0, cInt(wsS.values.get('ping_interval'), 30)),
     longPollTimeout: Math.max(1, cInt(wsS.values.get('long_poll_timeout'), 25)),
+    maxBufferedBytes: Math.max(65536, cInt(wsS.values.get('max_buffered_bytes'), 8 * 1024 * 1024)),
+    maxSubscriptions: Math.max(1, cInt(wsS.values.get('max_subscriptions'), 32)),
+    maxConnectionsPerUser: Math.max(1, cInt(wsS.values.get('max_connections_per_user'), 16)),
+    webPublishRate: Math.max(0, cInt(wsS.values.get('web_publish_rate'), 100)),
+    handshakeTimeout: Math.max(1, cInt(wsS.values.get('handshake_timeout'), 10)),
   };
   const cqS = section(ini, 'cometql');
   const cometql: CometqlConfig = {

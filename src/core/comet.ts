@@ -15,6 +15,16 @@ export interface CoreLog {
   info(details: Record<string, unknown>, message: string): void;
 }
 
+/** Per-connection limits (configurable in [ws]); every hit is logged. */
+export interface CoreLimits {
+  readonly maxSubscriptions: number;
+  readonly maxConnectionsPerUser: number;
+  /** web_ publishes per connection per second; 0 = unlimited. */
+  readonly webPublishRate: number;
+}
+
+export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 32, maxConnectionsPerUser: 16, webPublishRate: 100 };
+
 export interface CoreOptions {
   readonly password: string;
   readonly sendUserOnlineEvents: boolean;
@@ -27,6 +37,7 @@ export interface CoreOptions {
   readonly clock?: () => number;
   readonly broker?: Broker;
   readonly presence?: Presence;
+  readonly limits?: CoreLimits;
 }
 
 export interface CoreCounters {
@@ -55,13 +66,17 @@ export class CometCore {
   /** All authorised connections per user, registered or not (for forced disconnects). */
   private readonly byUser = new DevMap<number, Set<Connection>>();
   readonly now: () => number;
+  readonly limits: CoreLimits;
+  readonly log: CoreLog;
   private readonly sink: StorageSink;
 
   constructor(private readonly opts: CoreOptions) {
     this.now = opts.clock ?? (() => Math.floor(Date.now() / 1000));
     this.sink = opts.sink;
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.log = opts.log;
     this.broker = opts.broker ?? new LocalBroker(this.hub);
-    this.presence = opts.presence ?? new MemoryPresence();
+    this.presence = opts.presence ?? new MemoryPresence(this.limits.maxConnectionsPerUser);
     this.auth = new AuthRegistry(opts.password);
     this.history = new HistoryStore(opts.sink);
     this.queue = new OfflineQueue(opts.sink, opts.queue, (m, d) => opts.log.warn(d, m));
@@ -277,9 +292,10 @@ export class CometCore {
 
   /** Revoke a token; if it verifies, drop the user's hash and connections (COMETQL.md §4.9). */
   async revokeToken(dev: number, token: string): Promise<void> {
+    // Verify first: the writes and durable() must happen in one turn (group commit attribution).
+    const claims = await this.auth.verifyJwt(dev, token, this.now());
     this.auth.revoked.set(dev, token, true);
     this.sink.write({ op: 'revoked.put', dev, token });
-    const claims = await this.auth.verifyJwt(dev, token, this.now());
     if (claims && claims.userId > 0) {
       if (this.auth.hashes.delete(dev, claims.userId)) this.sink.write({ op: 'auth.delete', dev, user: claims.userId });
       this.disconnectUser(dev, claims.userId, 'token revoked');

@@ -28,6 +28,9 @@ export class Connection {
   closed = false;
   /** Ordered set of subscribed pipe names. */
   readonly subscriptions = new Set<string>();
+  /** web_ publish rate window: the second and the count in it (no timer needed). */
+  rateSecond = 0;
+  rateCount = 0;
 
   constructor(
     readonly devId: number,

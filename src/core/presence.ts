@@ -28,6 +28,8 @@ export class MemoryPresence implements Presence {
   private readonly users = new Map<string, UserEntry>();
   private online = 0;
 
+  constructor(private readonly maxPerUser = MAX_CONNECTIONS_PER_USER) {}
+
   private key(dev: number, user: number): string {
     return `${dev}:${user}`;
   }
@@ -36,7 +38,7 @@ export class MemoryPresence implements Presence {
     const k = this.key(conn.devId, conn.userId);
     let e = this.users.get(k);
     if (!e) this.users.set(k, (e = { conns: [], lastOnline: undefined, stored: false }));
-    if (e.conns.length >= MAX_CONNECTIONS_PER_USER) return { registered: false, first: false };
+    if (e.conns.length >= this.maxPerUser) return { registered: false, first: false };
     e.conns.push(conn);
     conn.registered = true;
     const first = e.conns.length === 1;

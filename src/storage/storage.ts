@@ -40,7 +40,7 @@ export type WriteOp =
   /** Deletes the settings row and the whole history of the pipe. */
   | { readonly op: 'pipeSettings.delete'; readonly dev: number; readonly pipe: string }
   | { readonly op: 'history.append'; readonly dev: number; readonly row: HistoryRow }
-  /** Keep only the rows whose ids are listed (the newest ones, after a trim). */
+  /** Delete the listed rows (the oldest ones, cut by a trim). */
   | { readonly op: 'history.trim'; readonly dev: number; readonly pipe: string; readonly removeIds: readonly string[] }
   | { readonly op: 'history.deletePipe'; readonly dev: number; readonly pipe: string }
   | { readonly op: 'history.deleteMessage'; readonly dev: number; readonly id: string }

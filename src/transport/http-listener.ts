@@ -27,10 +27,6 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
-/** Unsent bytes above which a WebSocket consumer is dropped as too slow. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Time allowed for a request's headers (also bounds the WebSocket handshake request). */
-const HEADERS_TIMEOUT_MS = 10_000;
 /** Time allowed to receive a whole request (a long-poll body). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -45,7 +41,7 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
     stats,
     log,
     maxMessageSize: config.ws.maxMessageSize,
-    maxBufferedBytes: MAX_BUFFERED_BYTES,
+    maxBufferedBytes: config.ws.maxBufferedBytes,
     now: clock,
     uncork: new UncorkQueue(),
     links,
@@ -65,10 +61,10 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
   };
   // wss:// and https:// without a proxy when [ws] ssl_cert/ssl_key are set (read once, at startup).
   const tls = config.ws.tls;
-  const server = tls ? createTlsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, onRequest) : createServer(onRequest);
-  // Slow or silent clients cannot hold a socket open forever before their request is complete.
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  // Slow or silent clients cannot hold a socket open before their request is complete; Node checks
+  // the deadlines on one shared interval (no per-connection timer).
+  const serverOptions = { headersTimeout: config.ws.handshakeTimeout * 1000, requestTimeout: Math.max(REQUEST_TIMEOUT_MS, config.ws.handshakeTimeout * 1000), connectionsCheckingInterval: 1000 };
+  const server = tls ? createTlsServer({ ...serverOptions, cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, onRequest) : createServer(serverOptions, onRequest);
   server.on('connection', () => stats.accepted++);
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     try {
@@ -78,8 +74,10 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
       socket.destroy();
     }
   });
-  server.on('clientError', (_err: Error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (timedOut) log.info({ timeoutSeconds: config.ws.handshakeTimeout }, 'limit hit: request head not complete in time');
+    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
