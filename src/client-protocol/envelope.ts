@@ -26,33 +26,18 @@ export function toJson(value: unknown): string {
   return text.indexOf("'") === -1 ? text : text.replace(/'/g, '\\u0027');
 }
 
-function modernObject(f: MessageFields): Record<string, unknown> {
-  // Insertion order == sorted key order, so JSON.stringify reproduces upstream's bytes.
+/** The object to serialize, keys inserted in sorted order so JSON.stringify matches upstream's bytes. */
+function envelopeObject(f: MessageFields, legacy: boolean): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   if (f._info !== undefined) o._info = f._info;
-  if (f.authorized !== undefined) o.authorized = f.authorized;
-  o.data = f.data;
-  o.event = f.event;
-  if (f.fromQueue) o.fromQueue = true;
-  if (f.history) o.history = true;
-  if (f.marker !== undefined) o.marker = f.marker;
-  if (f.message_send_time !== undefined) o.message_send_time = f.message_send_time;
-  o.pipe = f.pipe;
-  if (f.server !== undefined) o.server = f.server;
-  if (f.user_id !== undefined) o.user_id = f.user_id;
-  return o;
-}
-
-function legacyObject(f: MessageFields): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  if (f._info !== undefined) o._info = f._info;
-  o.api_data = LEGACY_API_DATA;
+  if (legacy) o.api_data = LEGACY_API_DATA;
   // v3.25 recognises authorization only from the strings "true"/"false" (PROTOCOL.md §3).
-  if (f.authorized !== undefined) o.authorized = f.authorized ? 'true' : 'false';
-  const plain = typeof f.data === 'string' || typeof f.data === 'number' || f.pipe === 'msg';
+  if (f.authorized !== undefined) o.authorized = legacy ? (f.authorized ? 'true' : 'false') : f.authorized;
+  // Legacy: object/array data travels as a JSON string, except on pipe msg (PROTOCOL.md §5.4).
+  const plain = !legacy || typeof f.data === 'string' || typeof f.data === 'number' || f.pipe === 'msg';
   o.data = plain ? f.data : JSON.stringify(f.data);
   o.event = f.event;
-  o.event_name = f.event;
+  if (legacy) o.event_name = f.event;
   if (f.fromQueue) o.fromQueue = true;
   if (f.history) o.history = true;
   if (f.marker !== undefined) o.marker = f.marker;
@@ -72,7 +57,7 @@ export class Envelope {
   constructor(readonly fields: MessageFields) {}
 
   json(legacy: boolean): string {
-    if (legacy) return (this.legacy ??= toJson(legacyObject(this.fields)));
-    return (this.modern ??= toJson(modernObject(this.fields)));
+    if (legacy) return (this.legacy ??= toJson(envelopeObject(this.fields, true)));
+    return (this.modern ??= toJson(envelopeObject(this.fields, false)));
   }
 }

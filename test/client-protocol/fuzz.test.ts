@@ -6,18 +6,8 @@ import { parseCommand } from '../../src/client-protocol/commands.js';
 import { parseSubscriptionList } from '../../src/client-protocol/subscription-list.js';
 import { handleClientFrame } from '../../src/client-protocol/client-session.js';
 import { fixture } from '../helpers/core-fixture.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: small, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['&', '=', '.', '?', ' ', '/', '+', '%', '\n', '\r', '\0', '*', '@', '_', '-', 'a', 'Z', '0', '9', 'é', '中', '\ud83d', '\u0000', 'ws', 'sesion=', 'myid=', 'devid=', 'v=', 'uuid=', 'web_', 'track_', 'private_', 'webauth_', '4.08', '3.25', '99999999999'];
 

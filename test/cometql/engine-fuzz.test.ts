@@ -2,8 +2,8 @@
 // on a real core with live subscribers. Nothing throws; every answer is well formed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, session } from './engine-harness.test.js';
-import { fuzzInputs } from './engine-fuzz-inputs.test.js';
+import { harness, session } from '../helpers/engine-harness.js';
+import { fuzzInputs } from '../helpers/fuzz-inputs.js';
 import type { QueryResult } from '../../src/cometql/result.js';
 
 function assertWellFormed(r: QueryResult, sql: string): void {

@@ -2,7 +2,7 @@
 // durable writes, and unexpected failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, session } from './engine-harness.test.js';
+import { harness, session } from '../helpers/engine-harness.js';
 import { SqlErrors, type SqlError } from '../../src/errors.js';
 import { ok, fail, rows, type PreparedStatement } from '../../src/cometql/result.js';
 import type { StorageSink, WriteOp } from '../../src/storage/storage.js';

@@ -2,7 +2,7 @@
 // engine.query() on a real CometCore.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness, session } from './engine-harness.test.js';
+import { harness, session } from '../helpers/engine-harness.js';
 import { SqlErrors } from '../../src/errors.js';
 import { ok, fail, rows } from '../../src/cometql/result.js';
 import { MYSQL_SERVER_VERSION, VERSION_COMMENT } from '../../src/version.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
-import { harness, session, PASSWORD } from './engine-harness.test.js';
+import { harness, session, PASSWORD } from '../helpers/engine-harness.js';
 import { SqlErrors } from '../../src/errors.js';
 import { ok, fail, rows } from '../../src/cometql/result.js';
 

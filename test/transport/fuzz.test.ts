@@ -4,17 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WsReceiver, type FrameSink, type WsProtocolError } from '../../src/transport/ws-receiver.js';
 import { clientFrame } from '../helpers/comet-client.js';
+import { prng } from '../helpers/prng.js';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class CountingSink implements FrameSink {
   messages = 0;

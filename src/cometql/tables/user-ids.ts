@@ -20,3 +20,13 @@ export function nonNegativeIds(values: readonly string[] | undefined): number[] 
   }
   return out;
 }
+
+/** One [id, value] row per listed id > 0 that has a value (users_auth, users_data SELECT). */
+export function userValueRows(values: readonly string[] | undefined, lookup: (id: number) => string | undefined): string[][] {
+  const out: string[][] = [];
+  for (const id of positiveIds(values)) {
+    const value = lookup(id);
+    if (value !== undefined) out.push([String(id), value]);
+  }
+  return out;
+}

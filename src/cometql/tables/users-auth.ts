@@ -2,8 +2,8 @@
 import { SqlErrors } from '../../errors.js';
 import { hasHashChars, sqlInt, MAX_HASH_LENGTH } from '../../core/names.js';
 import { ok, fail } from '../result.js';
-import { columns, durably, missingField, INT, type Row, type TableDef } from './table.js';
-import { positiveIds } from './user-ids.js';
+import { columns, durably, missingField, INT, type TableDef } from './table.js';
+import { positiveIds, userValueRows } from './user-ids.js';
 
 const REQUIRED = ['id', 'hash'] as const;
 
@@ -16,12 +16,7 @@ export const usersAuthTable: TableDef = {
   deleteKeys: ['id'],
 
   select(ctx, where) {
-    const out: Row[] = [];
-    for (const id of positiveIds(where.get('id'))) {
-      const hash = ctx.core.auth.hashes.get(ctx.dev, id);
-      if (hash !== undefined) out.push([String(id), hash]);
-    }
-    return out;
+    return userValueRows(where.get('id'), (id) => ctx.core.auth.hashes.get(ctx.dev, id));
   },
 
   async insert(ctx, fields) {

@@ -2,8 +2,8 @@
 import { SqlErrors } from '../../errors.js';
 import { sqlInt } from '../../core/names.js';
 import { ok, fail } from '../result.js';
-import { columns, durably, missingField, INT, TEXT, type Row, type TableDef } from './table.js';
-import { positiveIds } from './user-ids.js';
+import { columns, durably, missingField, INT, TEXT, type TableDef } from './table.js';
+import { positiveIds, userValueRows } from './user-ids.js';
 
 const REQUIRED = ['id', 'data'] as const;
 
@@ -15,12 +15,7 @@ export const usersDataTable: TableDef = {
   deleteKeys: ['id'],
 
   select(ctx, where) {
-    const out: Row[] = [];
-    for (const id of positiveIds(where.get('id'))) {
-      const data = ctx.core.userData.get(ctx.dev, id);
-      if (data !== undefined) out.push([String(id), data]);
-    }
-    return out;
+    return userValueRows(where.get('id'), (id) => ctx.core.userData.get(ctx.dev, id));
   },
 
   async insert(ctx, fields) {

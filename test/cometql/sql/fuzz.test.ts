@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQuery } from '../../../src/cometql/sql/parser.js';
 import { tokenize } from '../../../src/cometql/sql/lexer.js';
-import { fuzzInputs, prng, randomBytes } from '../engine-fuzz-inputs.test.js';
+import { fuzzInputs, prng, randomBytes } from '../../helpers/fuzz-inputs.js';
 
 const LIMIT_ERRNOS = new Set([14, 18, 19, 20, 21]);
 

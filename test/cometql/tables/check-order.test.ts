@@ -2,7 +2,7 @@
 // conversion, LIMIT with MySQL semantics), each case built so that two checks compete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { harness } from '../engine-harness.test.js';
+import { harness } from '../../helpers/engine-harness.js';
 import { SqlErrors, type SqlError } from '../../../src/errors.js';
 import { fail, rows } from '../../../src/cometql/result.js';
 

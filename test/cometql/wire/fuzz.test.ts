@@ -8,21 +8,11 @@ import { parseChangeUser, parseHandshakeResponse } from '../../../src/cometql/wi
 import { parseExecute, parseSendLongData } from '../../../src/cometql/wire/prepared-statement.js';
 import { Capability as C, FieldType as T } from '../../../src/cometql/wire/constants.js';
 import { encodeLenencString } from '../../../src/cometql/wire/lenenc.js';
+import { prng } from '../../helpers/prng.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const KNOWN_CODES = new Set(['CQL_ERR_TRUNCATED', 'CQL_ERR_INVALID_LENENC', 'CQL_ERR_PACKET_TOO_LARGE', 'CQL_ERR_SSL_REQUEST', 'CQL_ERR_UNKNOWN_PARAM_TYPE', 'CQL_ERR_MISSING_PARAM_TYPES']);
 
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function tools(seed: number) {
   const rnd = prng(seed);

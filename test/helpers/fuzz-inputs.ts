@@ -1,17 +1,8 @@
 // Fuzz input generators shared by the lexer/parser and engine fuzz tests (no tests here): a
 // seeded PRNG, random bytes, token soup and mutations of valid queries.
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
+import { prng } from './prng.js';
+export { prng };
 const VOCAB = [
   'select', 'SELECT', 'insert', 'into', 'delete', 'from', 'where', 'and', 'or', 'in', 'like', 'limit', 'offset', 'order by', 'order  by',
   'values', 'show', 'tables', 'databases', 'table status', 'status', 'variables', 'global', 'session', 'full', 'columns', 'describe',
