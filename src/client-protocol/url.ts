@@ -104,6 +104,7 @@ export function parseClientQuery(query: string, devIndexSize: number): ParsedTar
   if (minor === undefined || f.length < 5) return fail(418, ClientErrors.noVersion, legacy);
   const userId = digitsValue(valueOf(f[1]), MAX_USER_ID) ?? 0;
   const devId = digitsValue(valueOf(f[2]), devIndexSize - 1) ?? 0;
-  const uuid = f[4].startsWith('uuid=') ? f[4].slice(5, 5 + UUID_LENGTH) : '';
+  // A fresh copy: a slice would keep the whole request URL alive for the connection's lifetime.
+  const uuid = f[4].startsWith('uuid=') ? Buffer.from(f[4].slice(5, 5 + UUID_LENGTH), 'utf8').toString('utf8') : '';
   return { ok: true, params: { session, userId, devId, version: { major, minor }, legacy, uuid } };
 }

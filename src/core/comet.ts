@@ -202,7 +202,7 @@ export class CometCore {
       this.hub.remove(conn, pipe);
       if (pipe.startsWith('track_')) this.broker.publish(conn.devId, pipe, msg.trackEvent(pipe, 'unsubscription', conn.userId, conn.uuid, now));
     }
-    conn.subscriptions.clear();
+    conn.clearSubscriptions();
   }
 
   /** Join one pipe; false when skipped (anonymous private_, or already subscribed). */
@@ -210,7 +210,7 @@ export class CometCore {
     if (conn.subscriptions.has(pipe)) return false; // set semantics (upstream doubles)
     if (!conn.authorized && pipe.startsWith('private_')) return false;
     if (pipe.startsWith('track_')) this.broker.publish(conn.devId, pipe, msg.trackEvent(pipe, 'subscription', conn.userId, conn.uuid, this.now()));
-    conn.subscriptions.add(pipe);
+    conn.addSubscription(pipe);
     this.hub.add(conn, pipe);
     return true;
   }

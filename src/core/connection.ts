@@ -17,6 +17,7 @@ export interface ConnectionMeta {
 }
 
 let nextConnectionId = 1;
+const NO_SUBSCRIPTIONS: ReadonlySet<string> = new Set();
 
 export class Connection {
   readonly id = nextConnectionId++;
@@ -26,8 +27,8 @@ export class Connection {
   /** Counted among the user's (at most 16) registered connections: gets private messages. */
   registered = false;
   closed = false;
-  /** Ordered set of subscribed pipe names. */
-  readonly subscriptions = new Set<string>();
+  /** Subscribed pipe names, in order; allocated on the first subscription (idle connections are many). */
+  private subs: Set<string> | undefined;
   /** web_ publish rate window: the second and the count in it (no timer needed). */
   rateSecond = 0;
   rateCount = 0;
@@ -41,6 +42,22 @@ export class Connection {
     readonly connectedAt: number,
     readonly link: ClientLink,
   ) {}
+
+  get subscriptions(): ReadonlySet<string> {
+    return this.subs ?? NO_SUBSCRIPTIONS;
+  }
+
+  /** Add a pipe; false when already subscribed. */
+  addSubscription(pipe: string): boolean {
+    const subs = (this.subs ??= new Set());
+    if (subs.has(pipe)) return false;
+    subs.add(pipe);
+    return true;
+  }
+
+  clearSubscriptions(): void {
+    this.subs = undefined;
+  }
 
   send(msg: Envelope): boolean {
     return !this.closed && this.link.send(msg);

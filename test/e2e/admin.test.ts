@@ -25,7 +25,8 @@ function parseMetrics(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+    // Values as Go's ParseFloat reads them (Prometheus accepts any case of NaN; prom-client writes Nan).
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+-]+|[Nn][Aa][Nn]|[+-]Inf)$/.exec(line);
     assert.ok(m, `not a Prometheus sample line: ${line}`);
     out.set(m[1] + (m[2] ?? ''), Number(m[3]));
   }
