@@ -28,6 +28,7 @@ let droppedSamples = 0;
 let progressTimer: NodeJS.Timeout | undefined;
 
 function onFrame(state: ClientState, data: Buffer): void {
+  const now = monotonicMs();
   const body = extractData(data.toString('latin1'));
   if (body === undefined) return;
   const decoded = decodeBody(body);
@@ -36,7 +37,6 @@ function onFrame(state: ClientState, data: Buffer): void {
     state.warmed = true;
     return;
   }
-  const now = monotonicMs();
   received++;
   if (firstReceiveMs === 0) firstReceiveMs = now;
   lastReceiveMs = now;

@@ -1,6 +1,6 @@
 // What the kernel says about a process: resident memory (/proc/<pid>/status) and CPU time
 // (/proc/<pid>/stat). Read from outside so the figures cost the measured process nothing.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ; 100 on every Linux configuration Node supports. */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -74,16 +74,44 @@ function machineCpuSeconds(): MachineCpu {
   }
 }
 
+/** PF_KTHREAD in the flags field of /proc/<pid>/stat. */
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * CPU seconds of all kernel threads (ksoftirqd moving our loopback packets, kdamond, kworkers):
+ * system time that belongs to no user process. Kernel threads never exit, so deltas are exact.
+ */
+function kernelThreadsCpuSeconds(): number {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    try {
+      const text = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if ((Number(fields[6]) & PF_KTHREAD) === 0) continue;
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Cores the whole machine keeps busy over an interval, by kind. */
 export class MachineCpuMeter {
   private readonly start = machineCpuSeconds();
+  private readonly startKernel = kernelThreadsCpuSeconds();
   private readonly startMs = Date.now();
 
-  read(): { processCores: number; interruptCores: number; stealCores: number } {
+  read(): { processCores: number; kernelThreadCores: number; interruptCores: number; stealCores: number } {
     const now = machineCpuSeconds();
+    const kernel = kernelThreadsCpuSeconds();
     const wall = (Date.now() - this.startMs) / 1000 || 1;
+    const kernelThreadCores = (kernel - this.startKernel) / wall;
     return {
-      processCores: (now.process - this.start.process) / wall,
+      // user processes only: kernel threads are reported apart
+      processCores: (now.process - this.start.process) / wall - kernelThreadCores,
+      kernelThreadCores,
       interruptCores: (now.interrupt - this.start.interrupt) / wall,
       stealCores: (now.steal - this.start.steal) / wall,
     };

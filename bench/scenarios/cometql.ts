@@ -53,7 +53,7 @@ async function measure(ctx: ScenarioContext, target: Target, connections: number
     const roundTrips = new Float64Array(replies.reduce((a, r) => a + r.roundTripsMs.length, 0));
     replies.reduce((offset, r) => (roundTrips.set(r.roundTripsMs, offset), offset + r.roundTripsMs.length), 0);
     const run: CometqlRun = { perSecond: sent / (elapsedMs / 1000), roundTripMs: summarize(roundTrips), serverCores: server.cores, clientCores: client.cores, foreignCores, sent, errors, firstError };
-    ctx.log(`${connections} conn (${processes} client process${processes > 1 ? 'es' : ''}): ${Math.round(run.perSecond)} INSERT/s, round trip p50 ${run.roundTripMs.p50.toFixed(3)} ms p99 ${run.roundTripMs.p99.toFixed(3)} ms, server ${server.cores.toFixed(2)} cores, client ${client.cores.toFixed(2)} cores, other ${foreignCores.toFixed(2)} cores${errors ? `, ${errors} errors: ${firstError}` : ''}`);
+    ctx.log(`${connections} conn (${processes} client process${processes > 1 ? 'es' : ''}): ${Math.round(run.perSecond)} INSERT/s, round trip p50 ${run.roundTripMs.p50.toFixed(3)} ms p99 ${run.roundTripMs.p99.toFixed(3)} ms, server ${server.cores.toFixed(2)} cores, client ${client.cores.toFixed(2)} cores, kernel ${(machine.kernelThreadCores + machine.interruptCores).toFixed(2)}, other ${foreignCores.toFixed(2)} cores${errors ? `, ${errors} errors: ${firstError}` : ''}`);
     return run;
   } finally {
     await Promise.all(publishers.map((p) => p.close()));

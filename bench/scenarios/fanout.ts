@@ -67,7 +67,7 @@ async function measure(ctx: ScenarioContext, name: TargetName, subscribers: numb
       recipientsPerMessage: warm.open,
       window: ctx.opts.fanoutWindow,
     });
-    ctx.log(`${name}: flood ${Math.round(flood.deliveriesPerSecond)} deliveries/s (${flood.sent} msgs, ${flood.received}/${flood.expected} delivered, server ${flood.targetCores.toFixed(2)} cores, generators ${flood.generatorCores.toFixed(2)} cores, other ${flood.foreignCores.toFixed(2)} cores${flood.stalled ? ', STALLED' : ''})`);
+    ctx.log(`${name}: flood ${Math.round(flood.deliveriesPerSecond)} deliveries/s (${flood.sent} msgs, ${flood.received}/${flood.expected} delivered, server ${flood.targetCores.toFixed(2)} cores, generators ${flood.generatorCores.toFixed(2)} cores, kernel ${flood.kernelCores.toFixed(2)}, other ${flood.foreignCores.toFixed(2)} cores${flood.stalled ? ', STALLED' : ''})`);
     return { subscribers: warm.open, connectPerSecond: c.opened / (c.elapsedMs / 1000), paced, flood };
   } finally {
     ctx.details[`${name}-${subscribers}-serverLogLines`] = target.process.linesAfterReady;
@@ -79,35 +79,44 @@ async function measure(ctx: ScenarioContext, name: TargetName, subscribers: numb
 }
 
 export async function runFanout(ctx: ScenarioContext): Promise<void> {
-  const runs: Record<string, FanoutRun[]> = {};
-  for (const subscribers of ctx.opts.fanoutSubscribers) {
-    const byTarget = new Map<TargetName, FanoutRun[]>();
-    // Interleaved repeats: slow drifts of the machine hit both targets alike.
-    for (let r = 0; r < ctx.opts.repeat; r++) {
-      for (const name of ctx.opts.targets) {
-        ctx.checkTime(`${name} fanout ${subscribers}`);
-        const run = await measure(ctx, name, subscribers);
-        byTarget.set(name, [...(byTarget.get(name) ?? []), run]);
+  const runs = new Map<number, Map<TargetName, FanoutRun[]>>();
+  try {
+    for (const subscribers of ctx.opts.fanoutSubscribers) {
+      const byTarget = new Map<TargetName, FanoutRun[]>();
+      runs.set(subscribers, byTarget);
+      // Interleaved repeats: slow drifts of the machine hit both targets alike.
+      for (let r = 0; r < ctx.opts.repeat; r++) {
+        for (const name of ctx.opts.targets) {
+          ctx.checkTime(`${name} fanout ${subscribers}`);
+          const run = await measure(ctx, name, subscribers);
+          byTarget.set(name, [...(byTarget.get(name) ?? []), run]);
+        }
       }
     }
-    for (const [name, list] of byTarget) runs[`${name}-${subscribers}`] = list;
-    const t = byTarget.get('tscomet');
-    const b = byTarget.get('bare-ws');
-    const size = `${subscribers} subs`;
-    const rate = ctx.opts.fanoutRate;
-    const row = (metric: string, unit: string, better: 'lower' | 'higher' | 'info', pick: (r: FanoutRun) => number) =>
-      ctx.row({ size, metric, unit, tscomet: t && median(t.map(pick)), bare: b && median(b.map(pick)), better });
-    row('flood deliveries/s', '1/s', 'higher', (r) => r.flood.deliveriesPerSecond);
-    row('flood server CPU', 'cores', 'info', (r) => r.flood.targetCores);
-    row('server CPU per delivery', 'us', 'lower', (r) => cpuPerDelivery(r.flood));
-    row(`flood latency p99 (window ${ctx.opts.fanoutWindow})`, 'ms', 'info', (r) => r.flood.latencyMs.p99);
-    row(`latency p50 at ${rate} msg/s`, 'ms', 'lower', (r) => r.paced.latencyMs.p50);
-    row(`latency p99 at ${rate} msg/s`, 'ms', 'lower', (r) => r.paced.latencyMs.p99);
-    row(`${rate} msg/s sustained`, '% of planned', 'higher', (r) => sustained(r.paced));
-    row(`delivered at ${rate} msg/s`, '%', 'higher', (r) => percent(r.paced));
-    row('connect ramp (subscribing)', 'conn/s', 'higher', (r) => r.connectPerSecond);
+  } finally {
+    // Whatever was measured goes in the table, also when a later run failed.
+    for (const [subscribers, byTarget] of runs) addRows(ctx, subscribers, byTarget);
+    ctx.details.runs = Object.fromEntries([...runs].flatMap(([n, byTarget]) => [...byTarget].map(([name, list]) => [`${name}-${n}`, list])));
   }
-  ctx.details.runs = runs;
+}
+
+function addRows(ctx: ScenarioContext, subscribers: number, byTarget: Map<TargetName, FanoutRun[]>): void {
+  const t = byTarget.get('tscomet');
+  const b = byTarget.get('bare-ws');
+  if (!t && !b) return;
+  const size = `${subscribers} subs`;
+  const rate = ctx.opts.fanoutRate;
+  const row = (metric: string, unit: string, better: 'lower' | 'higher' | 'info', pick: (r: FanoutRun) => number) =>
+    ctx.row({ size, metric, unit, tscomet: t && median(t.map(pick)), bare: b && median(b.map(pick)), better });
+  row('flood deliveries/s', '1/s', 'higher', (r) => r.flood.deliveriesPerSecond);
+  row('flood server CPU', 'cores', 'info', (r) => r.flood.targetCores);
+  row('server CPU per delivery', 'us', 'lower', (r) => cpuPerDelivery(r.flood));
+  row(`flood latency p99 (window ${ctx.opts.fanoutWindow})`, 'ms', 'info', (r) => r.flood.latencyMs.p99);
+  row(`latency p50 at ${rate} msg/s`, 'ms', 'lower', (r) => r.paced.latencyMs.p50);
+  row(`latency p99 at ${rate} msg/s`, 'ms', 'lower', (r) => r.paced.latencyMs.p99);
+  row(`${rate} msg/s sustained`, '% of planned', 'higher', (r) => sustained(r.paced));
+  row(`delivered at ${rate} msg/s`, '%', 'higher', (r) => percent(r.paced));
+  row('connect ramp (subscribing)', 'conn/s', 'higher', (r) => r.connectPerSecond);
 }
 
 /** Share of the planned messages published before the overload bound stopped the phase. */
