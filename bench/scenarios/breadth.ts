@@ -5,9 +5,8 @@ import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { Publisher } from '../lib/publisher-handle.js';
 import { startTarget } from '../lib/targets.js';
-import { cpuPerDelivery, median, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
+import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
 import type { ScenarioContext } from './context.js';
-import type { DeliveryPhaseResult } from './phases.js';
 import type { Addressing } from '../lib/ipc-messages.js';
 
 const PREFIX = 'bench_b';
@@ -15,7 +14,6 @@ const CONNECT_STEP_MS = 180_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Rounds over all pipes at most, whatever the duration. */
 const MAX_ROUNDS = 100;
-const KB = 1024;
 
 export async function runBreadth(ctx: ScenarioContext): Promise<void> {
   const pipes = ctx.opts.breadthPipes;
@@ -48,18 +46,11 @@ export async function runBreadth(ctx: ScenarioContext): Promise<void> {
       request: { mode: 'burst', addressing, rate: 0, maxMessages: pipes * MAX_ROUNDS, durationMs: ctx.opts.durationSeconds * 1000 },
       recipientsPerMessage: 2,
     });
-    const m = (pick: (p: DeliveryPhaseResult) => number) => median(phases.map(pick));
     const size = `${pipes} pipes x 2`;
     const open = warm.open;
     ctx.row({ size, metric: 'connections open', unit: 'count', tscomet: open, better: 'higher' });
-    ctx.row({ size, metric: 'RSS per connection (2 pipes each)', unit: 'KB', tscomet: open ? (mem.rssBytes - baseline.rssBytes) / open / KB : Number.NaN, better: 'lower' });
-    ctx.row({ size, metric: 'heap per connection (2 pipes each)', unit: 'KB', tscomet: open && mem.heapUsedBytes ? (mem.heapUsedBytes - baseline.heapUsedBytes) / open / KB : Number.NaN, better: 'lower' });
-    ctx.row({ size, metric: `INSERT/s over ${ctx.opts.publisherConnections} conns`, unit: '1/s', tscomet: m((p) => p.publishedPerSecond), better: 'higher' });
-    ctx.row({ size, metric: 'deliveries/s', unit: '1/s', tscomet: m((p) => p.deliveriesPerSecond), better: 'higher' });
-    ctx.row({ size, metric: 'INSERT-to-receive p50', unit: 'ms', tscomet: m((p) => p.latencyMs.p50), better: 'lower' });
-    ctx.row({ size, metric: 'INSERT-to-receive p99', unit: 'ms', tscomet: m((p) => p.latencyMs.p99), better: 'lower' });
-    ctx.row({ size, metric: 'server CPU', unit: 'cores', tscomet: m((p) => p.targetCores), better: 'info' });
-    ctx.row({ size, metric: 'server CPU per delivery', unit: 'us', tscomet: m(cpuPerDelivery), better: 'lower' });
+    memoryRows(ctx, size, 'connection (2 pipes each)', open, baseline, mem);
+    deliveryRows(ctx, size, phases, { inserts: `INSERT/s over ${ctx.opts.publisherConnections} conns`, deliveries: 'deliveries/s' });
     ctx.details.connect = c;
     ctx.details.phases = phases;
     ctx.details.memory = { baseline, subscribed: mem };

@@ -179,3 +179,22 @@ export async function repeatDeliveryPhase(ctx: ScenarioContext, spec: DeliveryPh
   }
   return results;
 }
+
+const KB = 1024;
+
+/** Memory rows per connection (RSS and heap growth over the baseline). */
+export function memoryRows(ctx: ScenarioContext, size: string, what: string, open: number, baseline: MemorySample, mem: MemorySample): void {
+  ctx.row({ size, metric: `RSS per ${what}`, unit: 'KB', tscomet: open ? (mem.rssBytes - baseline.rssBytes) / open / KB : Number.NaN, better: 'lower' });
+  ctx.row({ size, metric: `heap per ${what}`, unit: 'KB', tscomet: open && mem.heapUsedBytes ? (mem.heapUsedBytes - baseline.heapUsedBytes) / open / KB : Number.NaN, better: 'lower' });
+}
+
+/** Throughput, latency and CPU rows of repeated delivery phases (medians). */
+export function deliveryRows(ctx: ScenarioContext, size: string, phases: readonly DeliveryPhaseResult[], labels: { inserts: string; deliveries: string }): void {
+  const m = (pick: (p: DeliveryPhaseResult) => number) => median(phases.map(pick));
+  ctx.row({ size, metric: labels.inserts, unit: '1/s', tscomet: m((p) => p.publishedPerSecond), better: 'higher' });
+  ctx.row({ size, metric: labels.deliveries, unit: '1/s', tscomet: m((p) => p.deliveriesPerSecond), better: 'higher' });
+  ctx.row({ size, metric: 'INSERT-to-receive p50', unit: 'ms', tscomet: m((p) => p.latencyMs.p50), better: 'lower' });
+  ctx.row({ size, metric: 'INSERT-to-receive p99', unit: 'ms', tscomet: m((p) => p.latencyMs.p99), better: 'lower' });
+  ctx.row({ size, metric: 'server CPU', unit: 'cores', tscomet: m((p) => p.targetCores), better: 'info' });
+  ctx.row({ size, metric: 'server CPU per delivery', unit: 'us', tscomet: m(cpuPerDelivery), better: 'lower' });
+}

@@ -4,9 +4,8 @@ import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { Publisher } from '../lib/publisher-handle.js';
 import { startTarget } from '../lib/targets.js';
-import { cpuPerDelivery, median, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
+import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
 import type { ScenarioContext } from './context.js';
-import type { DeliveryPhaseResult } from './phases.js';
 import type { Addressing } from '../lib/ipc-messages.js';
 
 /** User ids start at 1: id 0 is the anonymous user. */
@@ -15,7 +14,6 @@ const REGISTER_MS = 120_000;
 const CONNECT_STEP_MS = 180_000;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const MAX_ROUNDS = 100;
-const KB = 1024;
 
 export async function runPrivate(ctx: ScenarioContext): Promise<void> {
   const users = ctx.opts.privateUsers;
@@ -50,19 +48,12 @@ export async function runPrivate(ctx: ScenarioContext): Promise<void> {
       request: { mode: 'burst', addressing, rate: 0, maxMessages: users * MAX_ROUNDS, durationMs: ctx.opts.durationSeconds * 1000 },
       recipientsPerMessage: 1,
     });
-    const m = (pick: (p: DeliveryPhaseResult) => number) => median(phases.map(pick));
     const size = `${users} users`;
     ctx.row({ size, metric: 'authorized connections', unit: 'count', tscomet: c.authorized, better: 'higher' });
     ctx.row({ size, metric: 'users_auth INSERT/s', unit: '1/s', tscomet: authPerSecond, better: 'higher' });
     ctx.row({ size, metric: 'authorized connect ramp', unit: 'conn/s', tscomet: c.opened / (c.elapsedMs / 1000), better: 'higher' });
-    ctx.row({ size, metric: 'RSS per authorized connection', unit: 'KB', tscomet: c.open ? (mem.rssBytes - baseline.rssBytes) / c.open / KB : Number.NaN, better: 'lower' });
-    ctx.row({ size, metric: 'heap per authorized connection', unit: 'KB', tscomet: c.open && mem.heapUsedBytes ? (mem.heapUsedBytes - baseline.heapUsedBytes) / c.open / KB : Number.NaN, better: 'lower' });
-    ctx.row({ size, metric: `users_messages INSERT/s over ${ctx.opts.publisherConnections} conns`, unit: '1/s', tscomet: m((p) => p.publishedPerSecond), better: 'higher' });
-    ctx.row({ size, metric: 'private deliveries/s', unit: '1/s', tscomet: m((p) => p.deliveriesPerSecond), better: 'higher' });
-    ctx.row({ size, metric: 'INSERT-to-receive p50', unit: 'ms', tscomet: m((p) => p.latencyMs.p50), better: 'lower' });
-    ctx.row({ size, metric: 'INSERT-to-receive p99', unit: 'ms', tscomet: m((p) => p.latencyMs.p99), better: 'lower' });
-    ctx.row({ size, metric: 'server CPU', unit: 'cores', tscomet: m((p) => p.targetCores), better: 'info' });
-    ctx.row({ size, metric: 'server CPU per delivery', unit: 'us', tscomet: m(cpuPerDelivery), better: 'lower' });
+    memoryRows(ctx, size, 'authorized connection', c.open, baseline, mem);
+    deliveryRows(ctx, size, phases, { inserts: `users_messages INSERT/s over ${ctx.opts.publisherConnections} conns`, deliveries: 'private deliveries/s' });
     ctx.details.registered = registered;
     ctx.details.connect = c;
     ctx.details.warm = warm;
