@@ -8,17 +8,32 @@ export interface LogSystem {
   readonly root: Logger;
   /** A child logger for one subsystem (upstream tag name, e.g. MySqlServer, ClientServer). */
   child(subsystem: string): Logger;
+  /**
+   * Startup and shutdown lines (config, store, ports, ready, stopped): printed at info even when
+   * `[log] level` is lower (upstream prints "Config file: …" unconditionally); only `level = 0` hides them.
+   */
+  readonly lifecycle: Logger;
   /** Re-apply levels (SIGHUP). */
   apply(config: Config['log']): void;
 }
+
+const LIFECYCLE = 'lifecycle';
+const LOUDER_THAN_INFO = new Set<LogLevelName>(['fatal', 'error', 'warn']);
 
 export function createLogSystem(config: Config['log'], destination: NodeJS.WritableStream = process.stdout): LogSystem {
   const root = pino({ level: config.level === 'silent' ? 'silent' : config.level, base: { pid: process.pid } }, destination as pino.DestinationStream);
   const children = new Map<string, Logger>();
   let current = config;
-  const levelFor = (subsystem: string): LogLevelName => current.tags.get(subsystem) ?? current.level;
+  const levelFor = (subsystem: string): LogLevelName => {
+    if (subsystem === LIFECYCLE) return current.level === 'silent' ? 'silent' : LOUDER_THAN_INFO.has(current.level) ? 'info' : current.level;
+    return current.tags.get(subsystem) ?? current.level;
+  };
+  const lifecycle = root.child({ subsystem: LIFECYCLE });
+  lifecycle.level = levelFor(LIFECYCLE);
+  children.set(LIFECYCLE, lifecycle);
   return {
     root,
+    lifecycle,
     child(subsystem: string): Logger {
       let c = children.get(subsystem);
       if (!c) {

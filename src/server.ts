@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     throw err;
   }
   const logs = createLogSystem(config.log);
-  const log = logs.child('Any');
+  const log = logs.lifecycle;
   log.info({ config: config.file, version: TSCOMET_VERSION }, 'starting');
   for (const w of config.warnings) logs.child('appConf').warn(w);
 

@@ -91,3 +91,15 @@ test('startup names the config, the store and the ports; SIGHUP re-reads the log
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('the startup lines print even with [log] level = 200 (errors only), as upstream prints its config line', async () => {
+  const server = await startServer({ ini: '[log]\nlevel = 200\n' });
+  try {
+    assert.ok(server.logs.some((l) => l.msg === 'starting' && l.config === server.iniPath));
+    assert.ok(server.logs.some((l) => l.msg === 'ready'));
+    // Nothing else at info from the busy subsystems.
+    assert.equal(server.logs.filter((l) => l.subsystem !== 'lifecycle').length, 0);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
