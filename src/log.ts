@@ -50,3 +50,28 @@ export function createLogSystem(config: Config['log'], destination: NodeJS.Writa
     },
   };
 }
+
+/**
+ * Refused connections of a listener: at the connection cap (the server's 'drop' event) or at the
+ * open-file limit (EMFILE/ENFILE accept errors). They repeat for every refused connection, so they
+ * are counted and logged at most once per interval; other server errors are logged as they come.
+ */
+export function listenerRefusalLog(log: Logger, listener: string, intervalMs = 10_000): { onDrop: () => void; onError: (err: NodeJS.ErrnoException) => void } {
+  let refused = 0;
+  let lastLog = 0;
+  const refuse = (reason: string) => {
+    refused++;
+    const now = Date.now();
+    if (now - lastLog < intervalMs) return;
+    lastLog = now;
+    log.warn({ listener, refused, reason }, 'connection limit reached: refusing new connections');
+    refused = 0;
+  };
+  return {
+    onDrop: () => refuse('max connections'),
+    onError: (err) => {
+      if (err.code === 'EMFILE' || err.code === 'ENFILE') refuse(err.code);
+      else log.error({ err: err.message, listener }, 'listener error');
+    },
+  };
+}

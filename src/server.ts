@@ -10,6 +10,7 @@ import { startCometqlListener, type CometqlListener } from './cometql/listener.j
 import { createCometqlEngine } from './cometql/engine.js';
 import { startHttpListener, type HttpListener } from './transport/http-listener.js';
 import { ListenerStats, ServerStats } from './stats.js';
+import { connectionCaps, openFileLimit } from './fd-limit.js';
 import { Metrics } from './admin/metrics.js';
 import { startAdminListener, type AdminListener } from './admin/admin-listener.js';
 import { TSCOMET_VERSION, UPSTREAM_VERSION } from './version.js';
@@ -63,10 +64,13 @@ async function main(): Promise<number> {
   log.info({ store: storage.kind }, 'storage loaded');
 
   const stats = new ServerStats(new ListenerStats('ws', config.ws.statistics), new ListenerStats('cometql', config.cometql.statistics));
+  const fdLimit = openFileLimit();
+  const caps = connectionCaps(fdLimit);
+  log.info({ openFileLimit: fdLimit ?? 'unknown', maxWsConnections: caps.ws, maxCometqlConnections: caps.cometql }, 'connection caps');
   let http: HttpListener | undefined;
   let cometql: CometqlListener | undefined;
   if (config.ws.enabled) {
-    http = await startHttpListener({ config, core, stats: stats.frontend, log: logs.child('ClientServer') });
+    http = await startHttpListener({ config, core, stats: stats.frontend, log: logs.child('ClientServer'), maxConnections: caps.ws });
     log.info({ ip: config.ws.ip, port: http.port }, 'ws listener started');
   }
   // Metrics exist only with the admin listener; the engine then reports every statement to them.
@@ -81,6 +85,7 @@ async function main(): Promise<number> {
       engine,
       stats: stats.backend,
       log: logs.child('MySqlServer'),
+      maxConnections: caps.cometql,
     });
     log.info({ ip: config.cometql.ip, port: cometql.port }, 'cometql listener started');
   }

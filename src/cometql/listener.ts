@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import type { CometqlConfig } from '../config/config.js';
-import type { Logger } from '../log.js';
+import { listenerRefusalLog, type Logger } from '../log.js';
 import type { ListenerStats } from '../stats.js';
 import type { CometqlEngine } from './result.js';
 import { MysqlConnection, type PacketSink } from './wire/connection.js';
@@ -23,6 +23,8 @@ export interface CometqlListenerOptions {
   readonly engine: CometqlEngine;
   readonly stats: ListenerStats;
   readonly log: Logger;
+  /** Refuse connections beyond this many (derived from the open-file limit). */
+  readonly maxConnections?: number;
 }
 
 /** Largest packet payload accepted (the max_allowed_packet clients are told): bounds memory per connection. */
@@ -165,7 +167,10 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
   };
 
   const server: Server = createServer(accept);
-  server.on('error', (err) => log.error({ err: err.message }, 'CometQL listener error'));
+  const refusals = listenerRefusalLog(log, 'cometql');
+  server.on('error', refusals.onError);
+  server.on('drop', refusals.onDrop);
+  if (opts.maxConnections !== undefined) server.maxConnections = opts.maxConnections;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);

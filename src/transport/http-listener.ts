@@ -8,7 +8,7 @@ import type { Socket, AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import type { CometCore } from '../core/comet.js';
 import type { ListenerStats } from '../stats.js';
-import type { Logger } from '../log.js';
+import { listenerRefusalLog, type Logger } from '../log.js';
 import { ClientErrors } from '../errors.js';
 import { handshakeError } from '../client-protocol/messages.js';
 import { parseClientQuery, pollQueryOf, wsQueryOf } from '../client-protocol/url.js';
@@ -30,7 +30,7 @@ export interface HttpListener {
 /** Time allowed to receive a whole request (a long-poll body). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export async function startHttpListener(opts: { config: Config; core: CometCore; stats: ListenerStats; log: Logger }): Promise<HttpListener> {
+export async function startHttpListener(opts: { config: Config; core: CometCore; stats: ListenerStats; log: Logger; maxConnections?: number }): Promise<HttpListener> {
   const { config, core, stats, log } = opts;
   const links = new Set<WsLink>();
   const ending = new Set<WsLink>();
@@ -125,7 +125,10 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
       resolveListen();
     });
   });
-  server.on('error', (err) => log.error({ err: err.message }, 'ws listener error'));
+  const refusals = listenerRefusalLog(log, 'ws');
+  server.on('error', refusals.onError);
+  server.on('drop', refusals.onDrop);
+  if (opts.maxConnections !== undefined) server.maxConnections = opts.maxConnections;
   sweep.start();
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;

@@ -34,6 +34,8 @@ export interface StartOptions {
   /** Do not clear the MySQL tables first (restart tests). */
   readonly keepData?: boolean;
   readonly store?: 'sqlite' | 'mysql';
+  /** Start the daemon with this open-file limit (ulimit -n). */
+  readonly nofile?: number;
 }
 
 export function testStore(): 'sqlite' | 'mysql' {
@@ -74,7 +76,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const ini = `[main]\npassword = ${TEST_PASSWORD}\nnode_name = test\n\n${dbSection(store, dir)}\n[ws]\nthread_num = 1\nip = 127.0.0.1\nport = 0\n\n[cometql]\nthread_num = 1\nip = 127.0.0.1\nport = 0\n\n[log]\nlevel = 400\n\n${opts.ini ?? ''}\n`;
   const iniPath = join(dir, 'comet.ini');
   writeFileSync(iniPath, ini);
-  const proc = spawn(process.execPath, [SERVER_JS, '-c', iniPath], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = opts.nofile
+    ? spawn('/bin/sh', ['-c', `ulimit -n ${opts.nofile} && exec "$0" "$@"`, process.execPath, SERVER_JS, '-c', iniPath], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [SERVER_JS, '-c', iniPath], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
