@@ -100,7 +100,6 @@ async function main(): Promise<number> {
       log.warn({ pidfile: config.main.pidfile, err: (err as Error).message }, 'cannot write pidfile');
     }
   }
-  log.info({ wsPort: http?.port ?? 0, cometqlPort: cometql?.port ?? 0, adminPort: admin?.port ?? 0, store: storage.kind }, 'ready');
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -141,6 +140,8 @@ async function main(): Promise<number> {
         log.error({ err: (err as Error).message }, 'SIGHUP: cannot re-read the configuration');
       }
     });
+    // Handlers first, then the ready line: a supervisor may signal as soon as it reads it.
+    log.info({ wsPort: http?.port ?? 0, cometqlPort: cometql?.port ?? 0, adminPort: admin?.port ?? 0, store: storage.kind }, 'ready');
   });
 }
 
