@@ -6,17 +6,8 @@ import type { CollectReply, ConnectReply, ConnectRequest, CountersReply, Subscri
 
 const CALL_MS = 30_000;
 
-export interface FleetConnectSpec {
-  readonly host: string;
-  readonly port: number;
-  readonly identity: 'anonymous' | 'user';
-  readonly userBase: number;
-  readonly subscribe: SubscriptionPlan;
-  readonly sourceAddresses: readonly string[];
-  readonly concurrency: number;
-  readonly handshakeTimeoutMs: number;
-  readonly deadlineMs: number;
-}
+/** What every generator gets for its share of the connections (the request minus the share). */
+export type FleetConnectSpec = Omit<ConnectRequest, 'type' | 'first' | 'count'>;
 
 export interface FleetConnectResult {
   readonly opened: number;

@@ -5,13 +5,12 @@ import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { Publisher } from '../lib/publisher-handle.js';
 import { startTarget } from '../lib/targets.js';
-import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
+import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp, HANDSHAKE_TIMEOUT_MS } from './phases.js';
 import type { ScenarioContext } from './context.js';
 import type { Addressing } from '../lib/ipc-messages.js';
 
 const PREFIX = 'bench_b';
 const CONNECT_STEP_MS = 180_000;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Rounds over all pipes at most, whatever the duration. */
 const MAX_ROUNDS = 100;
 

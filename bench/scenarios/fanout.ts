@@ -5,13 +5,12 @@ import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { Publisher } from '../lib/publisher-handle.js';
 import { startTarget, type TargetName } from '../lib/targets.js';
-import { cpuPerDelivery, median, runDeliveryPhase, warmUp, type DeliveryPhaseResult } from './phases.js';
+import { cpuPerDelivery, median, runDeliveryPhase, warmUp, type DeliveryPhaseResult, HANDSHAKE_TIMEOUT_MS } from './phases.js';
 import type { ScenarioContext } from './context.js';
 import type { Addressing } from '../lib/ipc-messages.js';
 
 const PIPE = 'bench_fanout';
 const CONNECT_STEP_MS = 120_000;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Upper bound on messages of the flood phase, whatever the duration. */
 const FLOOD_MAX_MESSAGES = 1_000_000;
 /** A paced phase stops when subscribers are this many seconds of messages behind: rate too high. */

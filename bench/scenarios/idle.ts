@@ -3,12 +3,10 @@
 import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { startTarget, type Target, type TargetName } from '../lib/targets.js';
-import { settledMemory } from './phases.js';
+import { settledMemory, HANDSHAKE_TIMEOUT_MS, KB } from './phases.js';
 import type { ScenarioContext } from './context.js';
 
-const KB = 1024;
 const CONNECT_STEP_MS = 180_000;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface IdleStep {
   readonly wanted: number;

@@ -19,6 +19,9 @@ const DRAIN_MAX_MS = 30_000;
 const PROGRESS_EVERY_MS = 20;
 /** Other processes using more than this many cores during a phase distort it. */
 export const FOREIGN_CORES_WARNING = 0.2;
+/** Time a generator gives one WebSocket handshake (shared by every scenario). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+export const KB = 1024;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -180,7 +183,6 @@ export async function repeatDeliveryPhase(ctx: ScenarioContext, spec: DeliveryPh
   return results;
 }
 
-const KB = 1024;
 
 /** Memory rows per connection (RSS and heap growth over the baseline). */
 export function memoryRows(ctx: ScenarioContext, size: string, what: string, open: number, baseline: MemorySample, mem: MemorySample): void {

@@ -4,7 +4,7 @@ import { ClientFleet } from '../lib/client-fleet.js';
 import { generatorsFor, sourceAddresses } from '../lib/options.js';
 import { Publisher } from '../lib/publisher-handle.js';
 import { startTarget } from '../lib/targets.js';
-import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp } from './phases.js';
+import { deliveryRows, memoryRows, repeatDeliveryPhase, settledMemory, warmUp, HANDSHAKE_TIMEOUT_MS } from './phases.js';
 import type { ScenarioContext } from './context.js';
 import type { Addressing } from '../lib/ipc-messages.js';
 
@@ -12,7 +12,6 @@ import type { Addressing } from '../lib/ipc-messages.js';
 const FIRST_USER_ID = 1;
 const REGISTER_MS = 120_000;
 const CONNECT_STEP_MS = 180_000;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const MAX_ROUNDS = 100;
 
 export async function runPrivate(ctx: ScenarioContext): Promise<void> {

@@ -1,7 +1,7 @@
 // The CometQL engine the MySQL wire listener calls: parse, route each statement to its table or
 // session handler, and answer. The listener owns length limits (ERR 17/11) and ERR 403.
 import type { CometCore } from '../core/comet.js';
-import type { Config } from '../config/config.js';
+import { cInt, type Config } from '../config/config.js';
 import type { ServerStats } from '../stats.js';
 import type { StorageSink } from '../storage/storage.js';
 import type { Logger } from '../log.js';
@@ -31,11 +31,6 @@ const OK = ok();
 /** Queries that are not written to log_query (SERVER.md §2.2): those starting with set/show. */
 const UNLOGGED = /^(?:set|show)\s/i;
 
-/** C atoi: optional whitespace and sign, then digits; no digits → 0. */
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number.parseInt(m[1], 10) : 0;
-}
 
 /** Result columns known at prepare time (COMETQL.md §2.12); null for statements without rows. */
 function resultColumns(stmt: Statement<Value>): readonly string[] | null {
@@ -107,7 +102,7 @@ class Engine implements CometqlEngine {
       return null;
     }
     if (name.length > 3 && name.startsWith('db_')) {
-      const dev = atoi(name.slice(3));
+      const dev = cInt(name.slice(3), 0); // C atoi: db_7abc -> 7, db_abc -> 0
       if (dev >= 0 && dev < this.deps.config.main.devIndexSize) {
         session.devId = dev;
         session.database = name;

@@ -10,6 +10,7 @@ import type { ListenerStats } from '../stats.js';
 import type { CometqlEngine } from './result.js';
 import { MysqlConnection, type PacketSink } from './wire/connection.js';
 import { nextConnectionId } from './wire/greeting.js';
+import { peerAddress } from '../peer-address.js';
 
 export interface CometqlListener {
   readonly port: number;
@@ -30,11 +31,6 @@ export interface CometqlListenerOptions {
 /** Largest packet payload accepted (the max_allowed_packet clients are told): bounds memory per connection. */
 const MAX_PACKET_SIZE = 16 * 1024 * 1024;
 
-/** "::ffff:127.0.0.1" -> "127.0.0.1" (USER() shows the plain IPv4 address). */
-function plainAddress(address: string | undefined): string {
-  if (!address) return '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
 
 function statisticsLine(stats: ListenerStats): string {
   const uptime = Math.max(1, Math.floor(process.uptime()));
@@ -119,7 +115,7 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
 
   const accept = (socket: Socket) => {
     const connectionId = nextConnectionId();
-    const clientAddress = plainAddress(socket.remoteAddress);
+    const clientAddress = peerAddress(socket.remoteAddress);
     const connLog = log.child({ conn: connectionId, addr: clientAddress });
     sockets.add(socket);
     stats.accepted++;

@@ -2,6 +2,7 @@
 // listing (CometQL users_in_pipes), cut to upstream's sizes.
 import type { IncomingMessage } from 'node:http';
 import type { ConnectionMeta } from '../core/connection.js';
+import { peerAddress } from '../peer-address.js';
 
 const MAX_USER_AGENT = 250;
 const MAX_ORIGIN = 250;
@@ -26,11 +27,6 @@ function header(req: IncomingMessage, name: string, max: number): string {
   return intern(s.length > max ? s.slice(0, max) : s);
 }
 
-/** The peer's address; IPv4-mapped IPv6 addresses are shown as plain IPv4. */
-export function peerAddress(address: string | undefined): string {
-  if (!address) return '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
 
 export function requestMeta(req: IncomingMessage): ConnectionMeta {
   return {
