@@ -5,6 +5,14 @@ import type { Envelope } from '../client-protocol/envelope.js';
 export interface ClientLink {
   /** Write one message; false when it could not be written (closed, or the consumer is too slow). */
   send(msg: Envelope): boolean;
+  /**
+   * A bulk reply (offline-queue flush, history replay), written with backpressure: the link pauses
+   * while its buffer is full and resumes on drain, so its own bulk is never judged a slow consumer.
+   * `accepted(n)` is called (n increasing) once the first n messages were accepted by the socket;
+   * messages sent with send() meanwhile go out after the bulk. Resolves with the final n: fewer
+   * than msgs.length when the link died first.
+   */
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number>;
   /** End the connection at once, without a WebSocket close frame (PROTOCOL.md §2.6.4). */
   close(reason: string): void;
 }
@@ -62,4 +70,17 @@ export class Connection {
   send(msg: Envelope): boolean {
     return !this.closed && this.link.send(msg);
   }
+
+  /** See ClientLink.sendBulk. */
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+    return this.closed ? Promise.resolve(0) : this.link.sendBulk(msgs, accepted);
+  }
+}
+
+/** sendBulk for links without a socket buffer (tests, in-process links): one send() per message. */
+export function sendBulkDirect(link: Pick<ClientLink, 'send'>, msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+  let n = 0;
+  while (n < msgs.length && link.send(msgs[n]!)) n++;
+  if (n > 0) accepted(n);
+  return Promise.resolve(n);
 }

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { CometCore } from '../core/comet.js';
-import { Connection, type ClientLink, type ConnectionMeta } from '../core/connection.js';
+import { Connection, sendBulkDirect, type ClientLink, type ConnectionMeta } from '../core/connection.js';
 import type { Envelope } from '../client-protocol/envelope.js';
 import type { ClientParams } from '../client-protocol/url.js';
 import { MAX_SESSION_LENGTH } from '../client-protocol/url.js';
@@ -63,6 +63,10 @@ class PollLink implements ClientLink {
       process.nextTick(flushLink, this);
     }
     return true;
+  }
+
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+    return sendBulkDirect(this, msgs, accepted);
   }
 
   close(reason: string): void {

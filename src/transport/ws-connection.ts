@@ -4,7 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { CometCore } from '../core/comet.js';
-import type { ClientLink, Connection } from '../core/connection.js';
+import { sendBulkDirect, type ClientLink, type Connection } from '../core/connection.js';
 import type { Envelope } from '../client-protocol/envelope.js';
 import { handleClientFrame } from '../client-protocol/client-session.js';
 import type { ListenerStats } from '../stats.js';
@@ -103,6 +103,10 @@ export class WsLink implements ClientLink, FrameSink {
   send(msg: Envelope): boolean {
     if (this.dead || this.conn === undefined) return false;
     return this.write(framedEnvelope(msg, this.conn.legacy));
+  }
+
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+    return sendBulkDirect(this, msgs, accepted);
   }
 
   /** Called by the core (auth deleted, token revoked, maxUptime, shutdown). */

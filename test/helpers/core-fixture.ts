@@ -1,6 +1,6 @@
 // A real CometCore with an in-memory sink and connections whose link records frames (v4 JSON).
 import { CometCore, type CoreOptions } from '../../src/core/comet.js';
-import { Connection, type ClientLink } from '../../src/core/connection.js';
+import { Connection, sendBulkDirect, type ClientLink } from '../../src/core/connection.js';
 import { NullSink } from '../../src/storage/storage.js';
 import type { Envelope } from '../../src/client-protocol/envelope.js';
 
@@ -12,6 +12,9 @@ export class RecordingLink implements ClientLink {
     if (!this.accept) return false;
     this.frames.push(msg.json(this.legacy));
     return true;
+  }
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+    return sendBulkDirect(this, msgs, accepted);
   }
   close(reason: string): void {
     this.closedReason = reason;

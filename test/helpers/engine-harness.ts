@@ -3,7 +3,7 @@
 // links record the frames they are sent.
 import { pino } from 'pino';
 import { CometCore } from '../../src/core/comet.js';
-import { Connection, type ClientLink, type ConnectionMeta } from '../../src/core/connection.js';
+import { Connection, sendBulkDirect, type ClientLink, type ConnectionMeta } from '../../src/core/connection.js';
 import type { Envelope } from '../../src/client-protocol/envelope.js';
 import { NullSink, type StorageSink } from '../../src/storage/storage.js';
 import { buildConfig, type Config } from '../../src/config/config.js';
@@ -22,6 +22,9 @@ export class RecordingLink implements ClientLink {
     if (this.closedWith !== null) return false;
     this.frames.push(msg.json(false));
     return true;
+  }
+  sendBulk(msgs: readonly Envelope[], accepted: (n: number) => void): Promise<number> {
+    return sendBulkDirect(this, msgs, accepted);
   }
   close(reason: string): void {
     this.closedWith = reason;
