@@ -134,13 +134,20 @@ function checkName(core: CometCore, conn: Connection, name: string, followUp: st
   return false;
 }
 
+function ignoreProgress(): void {
+  // a replay has nothing to settle per message
+}
+
 /** §6.3: replay the stored messages, oldest first; history:true and never a marker (ruling 6). */
 function pipeLog(core: CometCore, conn: Connection, cmd: CommandOf<'pipe_log'>): void {
   if (!checkName(core, conn, cmd.pipe, ClientErrors.pipeLogChannel)) return;
   if (!checkName(core, conn, cmd.marker, ClientErrors.pipeLogMarker)) return;
-  for (const row of core.pipeHistory(conn.devId, cmd.pipe)) {
-    if (!conn.send(msg.historyMessage(cmd.pipe, row.event, row.message, row.time, row.userId))) return;
-  }
+  const rows = core.pipeHistory(conn.devId, cmd.pipe);
+  if (rows.length === 0) return;
+  void conn.sendBulk(
+    rows.map((row) => msg.historyMessage(cmd.pipe, row.event, row.message, row.time, row.userId)),
+    ignoreProgress,
+  );
 }
 
 /** §6.4: connections subscribed to a web_/track_ pipe here (ruling 2 reply shape). */

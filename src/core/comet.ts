@@ -69,6 +69,8 @@ export class CometCore {
   readonly limits: CoreLimits;
   readonly log: CoreLog;
   private readonly sink: StorageSink;
+  /** Offline-queue flushes in progress, per user. */
+  private readonly flushing = new DevMap<number, Promise<void>>();
 
   constructor(private readonly opts: CoreOptions) {
     this.now = opts.clock ?? (() => Math.floor(Date.now() / 1000));
@@ -122,18 +124,36 @@ export class CometCore {
       if (first) this.wentOnline(conn.devId, conn.userId);
     }
     conn.send(msg.serverInfo(authorized, authorized ? (this.auth.hashes.get(conn.devId, conn.userId) ?? '') : '', now));
-    if (authorized) this.flushQueue(conn, now);
+    if (authorized) this.flushQueue(conn, now).catch((err: Error) => this.log.warn({ err: err.message, conn: conn.id }, 'offline queue flush failed'));
   }
 
-  private flushQueue(conn: Connection, now: number): void {
-    const rows = this.queue.peek(conn.devId, conn.userId, now);
+  /**
+   * Deliver the user's offline queue to one connection, paced by the link's backpressure. A row is
+   * removed only once the link accepted its bytes; rows not accepted (the link died) stay queued.
+   * One flush per user at a time: a second device connecting meanwhile flushes what is left after.
+   */
+  private async flushQueue(conn: Connection, now: number): Promise<void> {
+    const { devId: dev, userId: user } = conn;
+    for (let running = this.flushing.get(dev, user); running; running = this.flushing.get(dev, user)) await running;
+    if (conn.closed) return;
+    const rows = this.queue.peek(dev, user, now);
     if (rows.length === 0) return;
-    const delivered = new Set<string>();
-    for (const row of rows) {
-      if (!conn.send(msg.queuedPrivateMessage(row.event, row.message, row.time))) break;
-      delivered.add(row.id);
+    let removed = 0;
+    const flush = conn
+      .sendBulk(
+        rows.map((r) => msg.queuedPrivateMessage(r.event, r.message, r.time)),
+        (n) => {
+          this.queue.remove(dev, user, new Set(rows.slice(removed, n).map((r) => r.id)));
+          removed = n;
+        },
+      )
+      .then(() => undefined);
+    this.flushing.set(dev, user, flush);
+    try {
+      await flush;
+    } finally {
+      if (this.flushing.get(dev, user) === flush) this.flushing.delete(dev, user);
     }
-    this.queue.remove(conn.devId, conn.userId, delivered);
   }
 
   /** Forget a closed connection: leave its pipes (track_ events) and maybe go offline. */
