@@ -55,6 +55,9 @@ interface PendingLogin {
   readonly database: string | null;
 }
 
+/** Commands that carry statement text or values: max_query_size applies, and its ERR 11 (one limit, one error). */
+const STATEMENT_COMMANDS: ReadonlySet<number> = new Set([Command.QUERY, Command.STMT_PREPARE, Command.STMT_EXECUTE, Command.STMT_SEND_LONG_DATA]);
+
 /** Pause reading when this many packets wait to be handled. */
 const MAX_QUEUED_PACKETS = 128;
 
@@ -82,7 +85,8 @@ export class MysqlConnection {
     this.scramble = options.scramble ?? createScramble();
     this.password = Buffer.from(options.password, 'utf8');
     this.reader = new PacketReader({ maxPacketSize: options.maxPacketSize });
-    this.statements = new StatementRegistry(MAX_PREPARED_STATEMENTS, options.maxPacketSize);
+    // Long data is part of the statement, so max_query_size bounds what may accumulate.
+    this.statements = new StatementRegistry(MAX_PREPARED_STATEMENTS, options.maxQuerySize);
   }
 
   get closed(): boolean {
@@ -283,10 +287,10 @@ export class MysqlConnection {
     }
   }
 
-  /** An oversize packet: ERR 11 for a query (the upstream answer for long queries), else 1153; then close. */
+  /** An oversize packet: ERR 11 for a statement (the upstream answer for long queries), else 1153; then close. */
   private rejectOversize(error: WireError): void {
     this.seq = (error.sequenceId + 1) & 0xff;
-    const isQuery = this.phase === 'command' && error.command === Command.QUERY;
+    const isQuery = this.phase === 'command' && STATEMENT_COMMANDS.has(error.command);
     this.options.log.info({ code: error.code, command: error.command }, 'CometQL packet too large; closing');
     this.fail(isQuery ? SqlErrors.dataTooLong : SqlErrors.packetTooLarge);
   }

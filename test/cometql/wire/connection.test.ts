@@ -102,7 +102,7 @@ test('a connection disposed while a query runs writes nothing more', async () =>
 });
 
 test('an oversize packet gets ERR 11 for a query (1153 otherwise) and closes', async (t) => {
-  for (const [command, errno] of [[0x03, 11], [0x16, 1153]] as const) {
+  for (const [command, errno] of [[0x03, 11], [0x16, 11], [0x17, 11], [0x0e, 1153]] as const) {
     await t.test(`command 0x${command.toString(16)}`, async () => {
       const { sink, conn } = setup();
       sink.take();
