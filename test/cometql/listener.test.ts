@@ -21,6 +21,9 @@ const testConfig = (over: Partial<CometqlConfig> = {}): CometqlConfig => ({
   statistics: 0,
   maxQuerySize: 9000,
   decodeEscapes: false,
+  loginTimeout: 5,
+  maxLoginPacketSize: 16384,
+  maxPreauthConnections: 128,
   ...over,
 });
 

@@ -35,6 +35,12 @@ export interface ConnectionOptions {
   readonly devIndexSize: number;
   readonly maxQuerySize: number;
   readonly maxPacketSize: number;
+  /** Largest packet before an authenticated login (the handshake response is small). */
+  readonly maxLoginPacketSize: number;
+  /** A login succeeded (also again after COM_CHANGE_USER): the connection no longer counts as pre-auth. */
+  readonly onAuthenticated?: () => void;
+  /** A pre-auth packet was over maxLoginPacketSize (the listener logs these rate-limited). */
+  readonly onLoginPacketTooLarge?: () => void;
   readonly connectionId: number;
   readonly clientAddress: string;
   readonly log: Logger;
@@ -84,7 +90,7 @@ export class MysqlConnection {
   ) {
     this.scramble = options.scramble ?? createScramble();
     this.password = Buffer.from(options.password, 'utf8');
-    this.reader = new PacketReader({ maxPacketSize: options.maxPacketSize });
+    this.reader = new PacketReader({ maxPacketSize: Math.min(options.maxLoginPacketSize, options.maxPacketSize) });
     // Long data is part of the statement, so max_query_size bounds what may accumulate.
     this.statements = new StatementRegistry(MAX_PREPARED_STATEMENTS, options.maxQuerySize);
   }
@@ -233,6 +239,8 @@ export class MysqlConnection {
     }
     this.session = session;
     this.phase = 'command';
+    this.reader.setMaxPacketSize(this.options.maxPacketSize);
+    this.options.onAuthenticated?.();
     log.debug({ via: login.via, user: login.user, devId: session.devId, database: session.database, fastAuth: outcome.fastAuth }, 'CometQL login');
     this.reply(outcome.fastAuth ? [FAST_AUTH_SUCCESS, buildOk()] : [buildOk()]);
   }
@@ -291,8 +299,14 @@ export class MysqlConnection {
   private rejectOversize(error: WireError): void {
     this.seq = (error.sequenceId + 1) & 0xff;
     const isQuery = this.phase === 'command' && STATEMENT_COMMANDS.has(error.command);
-    this.options.log.info({ code: error.code, command: error.command }, 'CometQL packet too large; closing');
+    if (this.session?.authenticated) this.options.log.info({ code: error.code, command: error.command }, 'CometQL packet too large; closing');
+    else this.options.onLoginPacketTooLarge?.();
     this.fail(isQuery ? SqlErrors.dataTooLong : SqlErrors.packetTooLarge);
+  }
+
+  /** The listener ends this connection (caps, login timeout): ERR in sequence, then close. */
+  refuse(error: SqlError): void {
+    if (this.phase !== 'closed') this.fail(error);
   }
 
   private reply(payloads: Buffer[]): void {

@@ -23,7 +23,7 @@ export interface PacketReadResult {
 const HEADER_SIZE = 4;
 
 export class PacketReader {
-  private readonly maxPacketSize: number;
+  private maxPacketSize: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Fragments of a multi-packet payload received so far. */
@@ -33,6 +33,11 @@ export class PacketReader {
 
   constructor(options: PacketReaderOptions) {
     this.maxPacketSize = Math.max(1, Math.floor(options.maxPacketSize));
+  }
+
+  /** Change the bound for the packets still to come (the small login bound is lifted after login). */
+  setMaxPacketSize(maxPacketSize: number): void {
+    this.maxPacketSize = Math.max(1, Math.floor(maxPacketSize));
   }
 
   /** Bytes held while waiting for the rest of a packet. */
