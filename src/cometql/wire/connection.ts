@@ -112,7 +112,9 @@ export class MysqlConnection {
   /** Feed bytes from the socket; returns the number of complete packets they finished. */
   receive(chunk: Buffer): number {
     if (this.phase === 'closed') return 0;
-    const { packets, error } = this.reader.push(chunk);
+    // Until TLS is settled, one packet at a time: TLS bytes behind an SSLRequest must not be read as packets.
+    const awaitingTls = this.phase === 'login' && this.tlsOffered() && !this.tlsStarted;
+    const { packets, error } = this.reader.push(chunk, awaitingTls ? 1 : Infinity);
     for (const p of packets) this.queue.push(p);
     if (error) this.readError = error;
     if (!this.inputPaused && this.queue.length - this.queueHead > MAX_QUEUED_PACKETS) {

@@ -56,14 +56,15 @@ export class PacketReader {
     return out;
   }
 
-  push(chunk: Buffer): PacketReadResult {
+  /** `maxPackets`: cut at most this many; the rest stays buffered (a ClientHello behind an SSLRequest is not a packet). */
+  push(chunk: Buffer, maxPackets = Infinity): PacketReadResult {
     const packets: Packet[] = [];
     if (this.failure) return { packets, error: this.failure };
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    while (this.buffered >= HEADER_SIZE) {
+    while (this.buffered >= HEADER_SIZE && packets.length < maxPackets) {
       const length = this.byteAt(0) | (this.byteAt(1) << 8) | (this.byteAt(2) << 16);
       const sequenceId = this.byteAt(3);
       if (this.fragmentsLength + length > this.maxPacketSize) {
