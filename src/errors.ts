@@ -60,6 +60,10 @@ export const SqlErrors = {
   unknownStatement: sqlError(1243, 'Unknown prepared statement handler', 'HY000'),
   tooManyStatements: sqlError(1461, "Can't create more than max_prepared_stmt_count statements", '42000'),
   noCursor: sqlError(1295, 'This command is not supported in the prepared statement protocol yet', 'HY000'),
+  /** Over the CometQL connection caps (an unauthenticated connection also gets it when a newer one takes its place). */
+  tooManyConnections: sqlError(1040, 'Too many connections', '08004'),
+  /** No login within `[cometql] login_timeout` (MySQL's answer to connect_timeout). */
+  loginTimeout: sqlError(1159, 'Got timeout reading communication packets', '08S01'),
   packetTooLarge: sqlError(1153, "Got a packet bigger than 'max_allowed_packet' bytes", '08S01'),
   /** TsComet: an unexpected exception while running a statement (logged; the connection stays usable). */
   internalError: sqlError(500, 'internal server error'),

@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import type { CometqlConfig } from '../config/config.js';
-import { listenerRefusalLog, type Logger } from '../log.js';
+import { listenerRefusalLog, rateLimitedLog, type Logger } from '../log.js';
+import { SqlErrors } from '../errors.js';
+import { Admission, preauthCap, type AdmittedPeer } from './admission.js';
+import { buildErr } from './wire/responses.js';
+import { framePackets } from './wire/packet-writer.js';
 import type { ListenerStats } from '../stats.js';
 import type { CometqlEngine } from './result.js';
 import { MysqlConnection, type PacketSink } from './wire/connection.js';
@@ -26,6 +30,22 @@ export interface CometqlListenerOptions {
   readonly log: Logger;
   /** Refuse connections beyond this many (derived from the open-file limit). */
   readonly maxConnections?: number;
+}
+
+/** Without an open-file limit to derive it from, the cap on all CometQL connections. */
+const DEFAULT_MAX_CONNECTIONS = 1000;
+const SWEEP_MS = 1000;
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Close `socket` as soon as what was written reached the kernel (which still delivers it before
+ * the FIN): the descriptor is free at once, so a flood of refusals holds no extra descriptors.
+ */
+function destroyWhenFlushed(socket: Socket): void {
+  if (socket.destroyed) return;
+  if (socket.writableLength === 0) socket.destroy();
+  else socket.once('finish', () => socket.destroy());
 }
 
 /** Largest packet payload accepted (the max_allowed_packet clients are told): bounds memory per connection. */
@@ -67,8 +87,8 @@ function replayingDuplex(socket: Socket, leftover: Buffer): Duplex {
   return duplex;
 }
 
-/** Socket sink; `onTls` (when TLS is configured) switches reading and writing to a TLSSocket. */
-function socketSink(socket: Socket, onTls?: (leftover: Buffer) => Duplex): PacketSink {
+/** Socket sink; `onTls` (when TLS is configured) switches reading and writing to a TLSSocket; `onEnd` sees the close begin. */
+function socketSink(socket: Socket, onEnd: () => void, onTls?: (leftover: Buffer) => Duplex): PacketSink {
   let out: Duplex = socket;
   let writeBlocked = false;
   let queueFull = false;
@@ -98,6 +118,7 @@ function socketSink(socket: Socket, onTls?: (leftover: Buffer) => Duplex): Packe
       writeBlocked = false;
       update();
       if (!out.destroyed) out.end();
+      onEnd();
     },
     setInputPaused(paused) {
       queueFull = paused;
@@ -113,7 +134,27 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
   // Read the certificate once at startup: a bad path fails the start, not the first TLS client.
   const secureContext: SecureContext | null = config.tls ? createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : null;
 
+  const refusals = listenerRefusalLog(log, 'cometql');
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const admission = new Admission<AdmittedPeer>(
+    { maxConnections, maxPreauth: preauthCap(config.maxPreauthConnections, maxConnections), loginTimeout: config.loginTimeout },
+    {
+      evicted: rateLimitedLog(log, 'warn', 'CometQL unauthenticated connection limit reached: closing the oldest (ERR 1040)'),
+      timedOut: rateLimitedLog(log, 'info', 'CometQL login timeout: closing unauthenticated connections (ERR 1159)'),
+    },
+  );
+  const loginPacketTooLarge = rateLimitedLog(log, 'info', 'CometQL login packet too large: closing (ERR 1153)');
+
+  /** Every connection is authenticated and the cap is reached: ERR 1040 in place of the greeting, as MySQL does. */
+  const refuse = (socket: Socket) => {
+    refusals.onDrop();
+    socket.on('error', () => undefined);
+    socket.end(framePackets([buildErr(SqlErrors.tooManyConnections)], 0).data);
+    destroyWhenFlushed(socket);
+  };
+
   const accept = (socket: Socket) => {
+    if (!admission.makeRoom()) return refuse(socket);
     const connectionId = nextConnectionId();
     const clientAddress = peerAddress(socket.remoteAddress);
     const connLog = log.child({ conn: connectionId, addr: clientAddress });
@@ -128,14 +169,25 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
         devIndexSize: opts.devIndexSize,
         maxQuerySize: config.maxQuerySize,
         maxPacketSize,
+        maxLoginPacketSize: config.maxLoginPacketSize,
+        onAuthenticated: () => admission.authenticated(peer),
+        onLoginPacketTooLarge: () => loginPacketTooLarge({ addr: clientAddress }),
         connectionId,
         clientAddress,
         log: connLog,
         statistics: () => statisticsLine(stats),
         tls: secureContext !== null,
       },
-      socketSink(socket, secureContext ? (leftover) => startTls(leftover) : undefined),
+      socketSink(socket, () => admission.ended(peer, seconds()), secureContext ? (leftover) => startTls(leftover) : undefined),
     );
+    const peer: AdmittedPeer = {
+      drop(error) {
+        connection.refuse(error);
+        destroyWhenFlushed(socket);
+      },
+      destroy: () => socket.destroy(),
+    };
+    admission.admit(peer, seconds());
     const onData = (chunk: Buffer) => {
       stats.messages += connection.receive(chunk);
     };
@@ -152,6 +204,7 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
     };
     socket.on('error', (err) => connLog.debug({ err: err.message }, 'CometQL socket error'));
     socket.once('close', () => {
+      admission.released(peer);
       sockets.delete(socket);
       stats.closed++;
       stats.online--;
@@ -163,10 +216,8 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
   };
 
   const server: Server = createServer(accept);
-  const refusals = listenerRefusalLog(log, 'cometql');
   server.on('error', refusals.onError);
-  server.on('drop', refusals.onDrop);
-  if (opts.maxConnections !== undefined) server.maxConnections = opts.maxConnections;
+  // No server.maxConnections: Node would drop over-cap clients without a word; admission answers ERR 1040.
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -175,6 +226,9 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
       resolve();
     });
   });
+  // The listener's one timer: login timeouts and lingering ends (admission.ts).
+  const sweep = setInterval(() => admission.sweep(seconds()), SWEEP_MS);
+  sweep.unref();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -182,6 +236,7 @@ export async function startCometqlListener(opts: CometqlListenerOptions): Promis
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       }),

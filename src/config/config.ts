@@ -43,6 +43,10 @@ export interface WsConfig extends ListenerConfig {
 export interface CometqlConfig extends ListenerConfig {
   readonly maxQuerySize: number; // upstream: 9000 (queries >= this are rejected)
   readonly decodeEscapes: boolean;
+  /** Pre-auth bounds (TsComet): seconds to log in, largest login packet, unauthenticated connections held. */
+  readonly loginTimeout: number;
+  readonly maxLoginPacketSize: number;
+  readonly maxPreauthConnections: number;
 }
 
 export type DbConfig =
@@ -121,7 +125,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
     'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
     'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
-    'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key'],
+    'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key', 'login_timeout', 'max_login_packet_size',
+    'max_preauth_connections'],
   cometqlproxy: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime', 'cluster'],
   freeswitch: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime'],
   statistics: ['to_log', 'allow', 'interval', 'email', 'host', 'profiler'],
@@ -211,6 +216,9 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     ...listener(cqS, 3300, baseDir),
     maxQuerySize: Math.max(16, cInt(cqS.values.get('max_query_size'), 9000)),
     decodeEscapes: cBool(cqS.values.get('decode_escapes'), false),
+    loginTimeout: Math.max(1, cInt(cqS.values.get('login_timeout'), 5)),
+    maxLoginPacketSize: Math.max(1024, cInt(cqS.values.get('max_login_packet_size'), 16384)),
+    maxPreauthConnections: Math.max(1, cInt(cqS.values.get('max_preauth_connections'), 128)),
   };
   if (!ws.enabled && !cometql.enabled) warnings.push('neither [ws] nor [cometql] has a non-zero thread_num: no listener will start');
   if (section(ini, 'cometqlproxy').values.get('thread_num') && cInt(section(ini, 'cometqlproxy').values.get('thread_num'), 0) !== 0) {

@@ -14,7 +14,7 @@ let listener: CometqlListener;
 const engine = new ScriptedEngine();
 
 before(async () => {
-  const config = { enabled: true, tls: null, ip: '127.0.0.1', port: 0, backlog: 64, uptimeTestInterval: 0, maxUptime: 0, statistics: 0, maxQuerySize: 9000, decodeEscapes: false };
+  const config = { enabled: true, tls: null, ip: '127.0.0.1', port: 0, backlog: 64, uptimeTestInterval: 0, maxUptime: 0, statistics: 0, maxQuerySize: 9000, decodeEscapes: false, loginTimeout: 5, maxLoginPacketSize: 16384, maxPreauthConnections: 128 };
   listener = await startCometqlListener({ config, password: PASSWORD, devIndexSize: 100000, engine, stats: new ListenerStats('cometql', 0), log: pino({ level: 'silent' }) });
 });
 after(() => listener.close());

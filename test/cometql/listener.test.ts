@@ -21,6 +21,9 @@ const testConfig = (over: Partial<CometqlConfig> = {}): CometqlConfig => ({
   statistics: 0,
   maxQuerySize: 9000,
   decodeEscapes: false,
+  loginTimeout: 5,
+  maxLoginPacketSize: 16384,
+  maxPreauthConnections: 128,
   ...over,
 });
 
@@ -463,6 +466,17 @@ test('prepared statements (2.12)', async (t) => {
     assert.equal((await c.command(Buffer.from([0x1a, p.id!, 0, 0, 0]))).kind, 'ok');
     assert.equal(err(await c.command(Buffer.from([0x1c, p.id!, 0, 0, 0, 1, 0, 0, 0]))).errno, 1295);
     assert.equal(err(await c.command(Buffer.from([0x1a, 99, 0, 0, 0]))).errno, 1243);
+  });
+  await t.test('max_query_size bounds the text with its bound values: ERR 11 as for COM_QUERY, at and past the limit', async () => {
+    const p = await prepare('select ?'); // 8 bytes of text; max_query_size 9000: 8999 bytes pass, 9000 fail
+    const stringValue = (n: number) => Buffer.concat([Buffer.from([0xfc, n & 0xff, n >> 8]), Buffer.alloc(n, 0x61)]);
+    assert.equal(rowsOf(await execute(p.id!, stringValue(8991), 'fd00')).rows[0][0].length, 8991);
+    const past = err(await execute(p.id!, stringValue(8992), 'fd00'));
+    assert.deepEqual([past.errno, past.message], [11, 'Data is too long']);
+    assert.equal(err(await c.query(`select '${'a'.repeat(8991)}'`)).errno, past.errno, 'the same errno as the query path');
+    for (let i = 0; i < 3; i++) c.send(Buffer.concat([Buffer.from([0x18, p.id!, 0, 0, 0, 0, 0]), Buffer.alloc(4000, 0x62)]), 0);
+    assert.equal(err(await execute(p.id!, Buffer.alloc(0), 'fc00')).errno, 11, 'accumulated long data');
+    assert.equal(rowsOf(await execute(p.id!, stringValue(3), 'fd00')).rows[0][0], 'aaa', 'the connection and statement stay usable');
   });
   await t.test('syntax error and malformed execute', async () => {
     assert.equal((await prepare('bogus ?')).error!.errno, 3);

@@ -6,7 +6,7 @@ import { decodeMysqlString } from './literal.js';
 /** Token kinds. Keyword kinds follow the upstream keyword list; `?` exists only for prepare. */
 export const Tok = {
   EOF: 0, INT: 1, NAME: 2, STRING: 3, SYSVAR: 4, PARAM: 5, SEMI: 6,
-  GT: 7, LT: 8, COMMA: 9, EQ: 10, STAR: 11, LPAREN: 12, RPAREN: 13,
+  GT: 7, LT: 8, COMMA: 9, EQ: 10, STAR: 11, LPAREN: 12, RPAREN: 13, MINUS: 14,
   IN: 20, OR: 21, SET: 22, AND: 23, USE: 24, ASC: 25, RAM: 26, AVG: 27, DESC: 28, SHOW: 29,
   FROM: 30, INTO: 31, LIKE: 32, LIMIT: 33, FULL: 34, WHERE: 35, TABLES: 36, DELETE: 37,
   STATUS: 38, VALUES: 39, SELECT: 40, INSERT: 41, COLUMNS: 42, GLOBAL: 43, UPTIME: 44,
@@ -124,15 +124,15 @@ export class Lexer {
         case 0x23: // '#' comment to end of line (SUP)
           this.pos = this.lineEnd(p + 1);
           continue;
-        case 0x2d: { // '-': "-- " comment, negative integer (SUP), else skipped
+        case 0x2d: { // '-': "-- " comment, negative integer (SUP), else a MINUS no grammar rule accepts
           const n = p + 1 < len ? t.charCodeAt(p + 1) : -1;
           if (n === 0x2d && (p + 2 >= len || isSpace(t.charCodeAt(p + 2)) || t.charCodeAt(p + 2) < 0x20)) {
             this.pos = this.lineEnd(p + 2);
             continue;
           }
           if (isDigit(n)) return this.integer(p, p + 1);
-          this.pos++;
-          continue;
+          // Never skipped: `- 5` read as 5 would turn `id = - 5` into user 5 (docs/COMPATIBILITY.md Q1).
+          return this.punct(Tok.MINUS);
         }
         case 0x2f: // '/': "/* */" comment (SUP), else skipped
           if (p + 1 < len && t.charCodeAt(p + 1) === 0x2a) {

@@ -78,9 +78,16 @@ export async function prepare(ctx: CommandContext, payload: Buffer): Promise<Buf
   if (ctx.statements.size >= ctx.statements.maxStatements) return [buildErr(SqlErrors.tooManyStatements)];
   const prepared = await guarded(ctx, 'prepare', () => ctx.engine.prepare(ctx.session, commandText(payload)));
   if (isSqlError(prepared)) return [buildErr(prepared)];
-  const entry = ctx.statements.add(prepared);
+  const entry = ctx.statements.add(prepared, payload.length - 1);
   if (!entry) return [buildErr(SqlErrors.tooManyStatements)];
   return encodePrepareOk(entry.id, prepared.paramCount, prepared.columns);
+}
+
+/** The statement text with its bound values, in bytes: what max_query_size bounds on the prepared path. */
+export function boundStatementBytes(textBytes: number, params: ReadonlyArray<string | null>): number {
+  let n = textBytes;
+  for (const p of params) n += p === null ? 4 : Buffer.byteLength(p, 'utf8'); // NULL binds as the text NULL
+  return n;
 }
 
 export async function execute(ctx: CommandContext, payload: Buffer): Promise<Buffer[]> {
@@ -92,11 +99,13 @@ export async function execute(ctx: CommandContext, payload: Buffer): Promise<Buf
   const overflow = entry.longDataOverflow;
   const parsed = parseExecute(payload, entry.statement.paramCount, entry.paramTypes, ctx.statements.longDataOf(entry));
   ctx.statements.resetLongData(entry);
-  if (overflow) return [buildErr(SqlErrors.packetTooLarge)];
+  if (overflow) return [buildErr(SqlErrors.dataTooLong)];
   if (!parsed.ok) {
     ctx.log.debug({ code: parsed.error.code, statementId: id }, 'malformed COM_STMT_EXECUTE');
     return [buildErr(SqlErrors.malformedPacket)];
   }
+  const tooLong = checkQueryLength(boundStatementBytes(entry.textBytes, parsed.value.params), ctx.maxQuerySize);
+  if (tooLong) return [buildErr(tooLong)];
   entry.paramTypes = parsed.value.paramTypes.length > 0 ? parsed.value.paramTypes : entry.paramTypes;
   const result = await guarded(ctx, 'execute', () => entry.statement.execute(ctx.session, parsed.value.params));
   return isSqlError(result) ? [buildErr(result)] : encodeQueryResults([result], true);

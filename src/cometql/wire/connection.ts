@@ -35,6 +35,12 @@ export interface ConnectionOptions {
   readonly devIndexSize: number;
   readonly maxQuerySize: number;
   readonly maxPacketSize: number;
+  /** Largest packet before an authenticated login (the handshake response is small). */
+  readonly maxLoginPacketSize: number;
+  /** A login succeeded (also again after COM_CHANGE_USER): the connection no longer counts as pre-auth. */
+  readonly onAuthenticated?: () => void;
+  /** A pre-auth packet was over maxLoginPacketSize (the listener logs these rate-limited). */
+  readonly onLoginPacketTooLarge?: () => void;
   readonly connectionId: number;
   readonly clientAddress: string;
   readonly log: Logger;
@@ -54,6 +60,9 @@ interface PendingLogin {
   readonly user: string;
   readonly database: string | null;
 }
+
+/** Commands that carry statement text or values: max_query_size applies, and its ERR 11 (one limit, one error). */
+const STATEMENT_COMMANDS: ReadonlySet<number> = new Set([Command.QUERY, Command.STMT_PREPARE, Command.STMT_EXECUTE, Command.STMT_SEND_LONG_DATA]);
 
 /** Pause reading when this many packets wait to be handled. */
 const MAX_QUEUED_PACKETS = 128;
@@ -81,8 +90,9 @@ export class MysqlConnection {
   ) {
     this.scramble = options.scramble ?? createScramble();
     this.password = Buffer.from(options.password, 'utf8');
-    this.reader = new PacketReader({ maxPacketSize: options.maxPacketSize });
-    this.statements = new StatementRegistry(MAX_PREPARED_STATEMENTS, options.maxPacketSize);
+    this.reader = new PacketReader({ maxPacketSize: Math.min(options.maxLoginPacketSize, options.maxPacketSize) });
+    // Long data is part of the statement, so max_query_size bounds what may accumulate.
+    this.statements = new StatementRegistry(MAX_PREPARED_STATEMENTS, options.maxQuerySize);
   }
 
   get closed(): boolean {
@@ -102,7 +112,9 @@ export class MysqlConnection {
   /** Feed bytes from the socket; returns the number of complete packets they finished. */
   receive(chunk: Buffer): number {
     if (this.phase === 'closed') return 0;
-    const { packets, error } = this.reader.push(chunk);
+    // Until TLS is settled, one packet at a time: TLS bytes behind an SSLRequest must not be read as packets.
+    const awaitingTls = this.phase === 'login' && this.tlsOffered() && !this.tlsStarted;
+    const { packets, error } = this.reader.push(chunk, awaitingTls ? 1 : Infinity);
     for (const p of packets) this.queue.push(p);
     if (error) this.readError = error;
     if (!this.inputPaused && this.queue.length - this.queueHead > MAX_QUEUED_PACKETS) {
@@ -229,6 +241,8 @@ export class MysqlConnection {
     }
     this.session = session;
     this.phase = 'command';
+    this.reader.setMaxPacketSize(this.options.maxPacketSize);
+    this.options.onAuthenticated?.();
     log.debug({ via: login.via, user: login.user, devId: session.devId, database: session.database, fastAuth: outcome.fastAuth }, 'CometQL login');
     this.reply(outcome.fastAuth ? [FAST_AUTH_SUCCESS, buildOk()] : [buildOk()]);
   }
@@ -283,12 +297,18 @@ export class MysqlConnection {
     }
   }
 
-  /** An oversize packet: ERR 11 for a query (the upstream answer for long queries), else 1153; then close. */
+  /** An oversize packet: ERR 11 for a statement (the upstream answer for long queries), else 1153; then close. */
   private rejectOversize(error: WireError): void {
     this.seq = (error.sequenceId + 1) & 0xff;
-    const isQuery = this.phase === 'command' && error.command === Command.QUERY;
-    this.options.log.info({ code: error.code, command: error.command }, 'CometQL packet too large; closing');
+    const isQuery = this.phase === 'command' && STATEMENT_COMMANDS.has(error.command);
+    if (this.session?.authenticated) this.options.log.info({ code: error.code, command: error.command }, 'CometQL packet too large; closing');
+    else this.options.onLoginPacketTooLarge?.();
     this.fail(isQuery ? SqlErrors.dataTooLong : SqlErrors.packetTooLarge);
+  }
+
+  /** The listener ends this connection (caps, login timeout): ERR in sequence, then close. */
+  refuse(error: SqlError): void {
+    if (this.phase !== 'closed') this.fail(error);
   }
 
   private reply(payloads: Buffer[]): void {

@@ -23,7 +23,7 @@ export interface PacketReadResult {
 const HEADER_SIZE = 4;
 
 export class PacketReader {
-  private readonly maxPacketSize: number;
+  private maxPacketSize: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Fragments of a multi-packet payload received so far. */
@@ -33,6 +33,11 @@ export class PacketReader {
 
   constructor(options: PacketReaderOptions) {
     this.maxPacketSize = Math.max(1, Math.floor(options.maxPacketSize));
+  }
+
+  /** Change the bound for the packets still to come (the small login bound is lifted after login). */
+  setMaxPacketSize(maxPacketSize: number): void {
+    this.maxPacketSize = Math.max(1, Math.floor(maxPacketSize));
   }
 
   /** Bytes held while waiting for the rest of a packet. */
@@ -51,14 +56,15 @@ export class PacketReader {
     return out;
   }
 
-  push(chunk: Buffer): PacketReadResult {
+  /** `maxPackets`: cut at most this many; the rest stays buffered (a ClientHello behind an SSLRequest is not a packet). */
+  push(chunk: Buffer, maxPackets = Infinity): PacketReadResult {
     const packets: Packet[] = [];
     if (this.failure) return { packets, error: this.failure };
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    while (this.buffered >= HEADER_SIZE) {
+    while (this.buffered >= HEADER_SIZE && packets.length < maxPackets) {
       const length = this.byteAt(0) | (this.byteAt(1) << 8) | (this.byteAt(2) << 16);
       const sequenceId = this.byteAt(3);
       if (this.fragmentsLength + length > this.maxPacketSize) {

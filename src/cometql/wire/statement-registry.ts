@@ -8,6 +8,8 @@ export const MAX_PREPARED_STATEMENTS = 1000;
 export interface PreparedEntry {
   readonly id: number;
   readonly statement: PreparedStatement;
+  /** Bytes of the COM_STMT_PREPARE text (counted with the bound values against max_query_size). */
+  readonly textBytes: number;
   /** Types sent with the last execution that carried them. */
   paramTypes: readonly ParamType[] | null;
   /** Chunks per parameter index, joined at execute time. */
@@ -31,11 +33,11 @@ export class StatementRegistry {
   }
 
   /** null when the per-connection limit is reached. */
-  add(statement: PreparedStatement): PreparedEntry | null {
+  add(statement: PreparedStatement, textBytes: number): PreparedEntry | null {
     if (this.entries.size >= this.maxStatements) return null;
     do this.lastId = this.lastId >= 0xffffffff ? 1 : this.lastId + 1;
     while (this.entries.has(this.lastId));
-    const entry: PreparedEntry = { id: this.lastId, statement, paramTypes: null, longData: new Map(), longDataOverflow: false };
+    const entry: PreparedEntry = { id: this.lastId, statement, textBytes, paramTypes: null, longData: new Map(), longDataOverflow: false };
     this.entries.set(entry.id, entry);
     return entry;
   }

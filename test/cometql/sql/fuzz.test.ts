@@ -44,3 +44,27 @@ test('fuzz: a quoted random text without quotes or backslashes comes back as its
     assert.deepEqual(r.statements[0], { kind: 'insert', table: 't', columns: ['a'], values: [body] });
   }
 });
+
+test('fuzz: a minus sign is never lost (a negative number or ERR 3, never the positive number)', () => {
+  const rnd = prng(11);
+  const gaps = [' ', '  ', '\t', '\n', '/**/', '/* x */', '-- c\n', '# c\n', "'", '"', '`', '+', '!', '(', ''];
+  let rejected = 0;
+  for (let i = 0; i < 3000; i++) {
+    const n = String(1 + Math.floor(rnd() * 100000));
+    // Between the minus and the digits: known separators or random bytes without digits.
+    const gap = rnd() < 0.5 ? gaps[Math.floor(rnd() * gaps.length)] : randomBytes(rnd).replace(/[0-9]/g, '').slice(0, 12);
+    const quote = gap === '' && rnd() < 0.3 ? "'" : '';
+    const text = `delete from users_auth where id in (3, -${gap}${quote}${n}${quote})`;
+    const r = parseQuery(text);
+    if (!r.ok) {
+      assert.equal(r.error.errno, 3, JSON.stringify(text));
+      rejected++;
+      continue;
+    }
+    for (const s of r.statements) {
+      if (s.kind !== 'delete') continue;
+      for (const cond of s.where ?? []) assert.ok(!cond.values.includes(n), `${JSON.stringify(text)} read the sign away`);
+    }
+  }
+  assert.ok(rejected > 1000, `rejected ${rejected}`);
+});

@@ -39,7 +39,11 @@ const CASES: ReadonlyArray<readonly [string, string, string[], LexerOptions?]> =
   ['no decimals', '1.5', ['INT:1', 'INT:5']],
   ['no hex', '0x41', ['INT:0', 'NAME:x41']],
   ['negative integer (SUP)', 'id = -5', ['NAME:id', 'EQ', 'INT:-5']],
-  ['a lone minus is skipped', '- 5', ['INT:5']],
+  ['a lone minus is a MINUS token, never skipped', '- 5', ['MINUS', 'INT:5']],
+  ['a minus before a comment is a MINUS', '-/**/5', ['MINUS', 'INT:5']],
+  ['a minus before a quoted number is a MINUS', "-'5'", ['MINUS', 'INT:5']],
+  ['a doubled minus without a space', '--5', ['MINUS', 'INT:-5']],
+  ['a trailing minus', 'a -', ['NAME:a', 'MINUS']],
   ["quoted '-5' is a string", "'-5'", ['STRING:-5']],
   // rule 5: names
   ['names in every quoting', "abc 'abc' \"abc\" `abc` _x1", ['NAME:abc', 'NAME:abc', 'NAME:abc', 'NAME:abc', 'NAME:_x1']],
@@ -67,7 +71,7 @@ const CASES: ReadonlyArray<readonly [string, string, string[], LexerOptions?]> =
   // comments (SUP)
   ['-- comment', 'a -- b c\nd', ['NAME:a', 'NAME:d']],
   ['-- at the very end', 'a --', ['NAME:a']],
-  ['--x is not a comment', 'a --5', ['NAME:a', 'INT:-5']],
+  ['--x is not a comment', 'a --5', ['NAME:a', 'MINUS', 'INT:-5']],
   ['# comment', 'a # b\nc', ['NAME:a', 'NAME:c']],
   ['/* */ comment', 'a /* b * c */ d', ['NAME:a', 'NAME:d']],
   ['unterminated /* runs to the end', 'a /* b', ['NAME:a']],

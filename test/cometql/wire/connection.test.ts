@@ -40,7 +40,7 @@ class FakeSink implements PacketSink {
 function setup(engine = new ScriptedEngine(), password = 'CometQLPassword') {
   const sink = new FakeSink();
   const conn = new MysqlConnection(
-    { engine, password, devIndexSize: 100000, maxQuerySize: 9000, maxPacketSize: 1 << 20, connectionId: 42, clientAddress: '127.0.0.1', log: pino({ level: 'silent' }), statistics: () => 'Uptime: 1', scramble },
+    { engine, password, devIndexSize: 100000, maxQuerySize: 9000, maxPacketSize: 1 << 20, maxLoginPacketSize: 16384, connectionId: 42, clientAddress: '127.0.0.1', log: pino({ level: 'silent' }), statistics: () => 'Uptime: 1', scramble },
     sink,
   );
   conn.start();
@@ -102,7 +102,7 @@ test('a connection disposed while a query runs writes nothing more', async () =>
 });
 
 test('an oversize packet gets ERR 11 for a query (1153 otherwise) and closes', async (t) => {
-  for (const [command, errno] of [[0x03, 11], [0x16, 1153]] as const) {
+  for (const [command, errno] of [[0x03, 11], [0x16, 11], [0x17, 11], [0x0e, 1153]] as const) {
     await t.test(`command 0x${command.toString(16)}`, async () => {
       const { sink, conn } = setup();
       sink.take();
@@ -117,6 +117,41 @@ test('an oversize packet gets ERR 11 for a query (1153 otherwise) and closes', a
       assert.equal(sink.ended, true);
     });
   }
+});
+
+test('before login, packets over maxLoginPacketSize get ERR 1153 at their header, and the bound is lifted after login', async (t) => {
+  const header = (length: number, seq: number) => Buffer.from([length & 0xff, (length >> 8) & 0xff, length >> 16, seq]);
+  for (const [what, length, refused] of [['at the bound', 16384, false], ['one byte past', 16385, true], ['a 16 MiB partial packet', 0xfffffe, true]] as const) {
+    await t.test(what, async () => {
+      const { sink, conn } = setup();
+      sink.take();
+      // Only the header and one byte: a refusal must not wait for (or buffer) the body.
+      conn.receive(Buffer.concat([header(length, 1), Buffer.from([0x0f])]));
+      await settle();
+      const answer = sink.take();
+      if (!refused) {
+        assert.deepEqual(answer, [], 'waits for the rest of a packet within the bound');
+        assert.equal(sink.ended, false);
+        return;
+      }
+      assert.equal(answer.length, 1);
+      assert.equal(answer[0].seq, 2);
+      assert.equal(parseErrPayload(answer[0].payload).errno, 1153);
+      assert.equal(sink.ended, true);
+    });
+  }
+  await t.test('after login a packet past the login bound is a normal command', async () => {
+    const { sink, conn } = setup();
+    sink.take();
+    conn.receive(frame(loginPacket(scramble), 1));
+    await settle();
+    sink.take();
+    conn.receive(frame(commandPacket(0x03, `select '${'a'.repeat(20000)}'`), 0));
+    await settle();
+    const [err] = sink.take();
+    assert.equal(parseErrPayload(err.payload).errno, 11, 'max_query_size, not the login bound');
+    assert.equal(sink.ended, false);
+  });
 });
 
 /** mulberry32 */

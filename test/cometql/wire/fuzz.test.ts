@@ -137,3 +137,22 @@ test('COM_CHANGE_USER, COM_STMT_EXECUTE and SEND_LONG_DATA parsers: random and m
     if (!ld.ok) assert.ok(KNOWN_CODES.has(ld.error.code), where);
   }
 });
+
+test('packet reader: a bound lowered for login and raised after it; the failure comes at the header, bytes held stay under the bound', () => {
+  const { int } = tools(SEED + 7);
+  for (let i = 0; i < 300; i++) {
+    const bound = 1024 + int(20000);
+    const reader = new PacketReader({ maxPacketSize: bound });
+    const length = Math.max(0, bound - 50 + int(100));
+    const header = Buffer.from([length & 0xff, (length >> 8) & 0xff, length >> 16, 1]);
+    const r = reader.push(Buffer.concat([header, Buffer.alloc(Math.min(length, 1 + int(length + 1)), 0x41)]));
+    if (length > bound) assert.equal(r.error?.code, 'CQL_ERR_PACKET_TOO_LARGE', `case ${i}: ${length} > ${bound}`);
+    else assert.equal(r.error, null, `case ${i}: ${length} <= ${bound}`);
+    assert.ok(reader.pendingBytes <= bound + 4, `case ${i}: held ${reader.pendingBytes}`);
+    const raised = new PacketReader({ maxPacketSize: bound });
+    raised.setMaxPacketSize(bound * 4);
+    const big = bound * 2;
+    const out = raised.push(Buffer.concat([Buffer.from([big & 0xff, (big >> 8) & 0xff, big >> 16, 0]), Buffer.alloc(big)]));
+    assert.deepEqual([out.error, out.packets.length, out.packets[0]?.payload.length], [null, 1, big], `case ${i}: raised bound`);
+  }
+});

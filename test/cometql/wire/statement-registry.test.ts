@@ -7,11 +7,11 @@ const stmt = (paramCount = 1): PreparedStatement => ({ paramCount, columns: null
 
 test('statement ids are unique and the count is bounded', () => {
   const r = new StatementRegistry(3, 100);
-  const ids = [r.add(stmt())!.id, r.add(stmt())!.id, r.add(stmt())!.id];
+  const ids = [r.add(stmt(), 10)!.id, r.add(stmt(), 10)!.id, r.add(stmt(), 10)!.id];
   assert.equal(new Set(ids).size, 3);
-  assert.equal(r.add(stmt()), null, 'limit reached');
+  assert.equal(r.add(stmt(), 10), null, 'limit reached');
   r.delete(ids[1]);
-  assert.ok(r.add(stmt()), 'room again after a close');
+  assert.ok(r.add(stmt(), 10), 'room again after a close');
   assert.equal(r.get(ids[1]), undefined);
   r.clear();
   assert.equal(r.size, 0);
@@ -19,7 +19,7 @@ test('statement ids are unique and the count is bounded', () => {
 
 test('long data is joined per parameter and bounded in bytes', () => {
   const r = new StatementRegistry(10, 10);
-  const a = r.add(stmt(2))!;
+  const a = r.add(stmt(2), 10)!;
   r.appendLongData(a.id, 0, Buffer.from('abc'));
   r.appendLongData(a.id, 0, Buffer.from('def'));
   r.appendLongData(a.id, 5, Buffer.from('ignored: no such parameter'));
