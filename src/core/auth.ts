@@ -1,8 +1,10 @@
 // Authorisation: stored hashes (users_auth), the JWT deny-list (revoked_tokens) and HS256 JWT
 // verification with the secret `[main] password` + decimal dev_id (PROTOCOL.md §4.3).
-import { jwtVerify, decodeJwt, decodeProtectedHeader } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import { timingSafeEqual } from 'node:crypto';
 import { DevMap } from './keyed.js';
+import { isCanonicalBase64url } from './jwt-encoding.js';
+import { RevocationList } from './revocation.js';
 
 export interface JwtClaims {
   readonly userId: number;
@@ -22,21 +24,23 @@ export function safeEqual(a: string, b: string): boolean {
 
 export class AuthRegistry {
   readonly hashes = new DevMap<number, string>();
-  readonly revoked = new DevMap<string, true>();
+  readonly revoked = new RevocationList();
 
   constructor(private readonly password: string) {}
 
   /** Verify an HS256 JWT for dev; returns its claims or null (any failure). */
   async verifyJwt(dev: number, token: string, now: number): Promise<JwtClaims | null> {
-    if (token.split('.').length !== 3) return null;
+    const segments = token.split('.');
+    if (segments.length !== 3 || !segments.every(isCanonicalBase64url)) return null; // one spelling per token
     try {
       if (decodeProtectedHeader(token).alg !== 'HS256') return null;
       const claims = decodeJwt(token);
       if (typeof claims.exp !== 'number' || claims.exp < now) return null;
       if (typeof claims.user_id !== 'number' || !Number.isInteger(claims.user_id)) return null;
       const key = new TextEncoder().encode(this.password + String(dev));
-      // exp is checked above with upstream's rule (exp >= now, no leeway); jose checks the signature.
-      await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(0) });
+      // jose checks the signature only: exp is checked above with upstream's rule (exp >= now, no
+      // leeway) and nbf, iat, iss... are ignored as upstream does (docs/COMPATIBILITY.md).
+      await compactVerify(token, key, { algorithms: ['HS256'] });
       return { userId: claims.user_id, exp: claims.exp };
     } catch {
       return null;
@@ -48,7 +52,7 @@ export class AuthRegistry {
     if (user <= 0) return false;
     if (session.split('.').length === 3) {
       const claims = await this.verifyJwt(dev, session, now);
-      if (claims && claims.userId === user && !this.revoked.has(dev, session)) return true;
+      if (claims && claims.userId === user && !this.revoked.refuses(dev, session)) return true;
     }
     const hash = this.hashes.get(dev, user);
     return hash !== undefined && safeEqual(hash, session);

@@ -4,6 +4,7 @@ import type { Connection } from './connection.js';
 import { Hub, LocalBroker, type Broker } from './hub.js';
 import { MemoryPresence, type Presence } from './presence.js';
 import { AuthRegistry } from './auth.js';
+import { canonicalSpelling } from './jwt-encoding.js';
 import { HistoryStore } from './history.js';
 import { OfflineQueue, type QueueLimits } from './offline-queue.js';
 import { DevMap } from './keyed.js';
@@ -88,7 +89,7 @@ export class CometCore {
   load(s: Snapshot): void {
     for (const r of s.auth) this.auth.hashes.set(r.dev, r.user, r.hash);
     for (const r of s.userData) this.userData.set(r.dev, r.user, r.data);
-    for (const r of s.revoked) this.auth.revoked.set(r.dev, r.token, true);
+    for (const r of s.revoked) this.auth.revoked.add(r.dev, r.token); // re-keyed canonically
     for (const r of s.pipeSettings) this.history.settings.set(r.dev, r.pipe, r.length);
     for (const r of s.history) this.history.restore(r.dev, r.row);
     for (const r of s.queue) this.queue.restore(r.dev, r.row);
@@ -313,8 +314,9 @@ export class CometCore {
   /** Revoke a token; if it verifies, drop the user's hash and connections (COMETQL.md §4.9). */
   async revokeToken(dev: number, token: string): Promise<void> {
     // Verify first: the writes and durable() must happen in one turn (group commit attribution).
-    const claims = await this.auth.verifyJwt(dev, token, this.now());
-    this.auth.revoked.set(dev, token, true);
+    // Any spelling of a valid token drops its user, like the token itself.
+    const claims = await this.auth.verifyJwt(dev, canonicalSpelling(token), this.now());
+    this.auth.revoked.add(dev, token);
     this.sink.write({ op: 'revoked.put', dev, token });
     if (claims && claims.userId > 0) {
       if (this.auth.hashes.delete(dev, claims.userId)) this.sink.write({ op: 'auth.delete', dev, user: claims.userId });

@@ -1,7 +1,7 @@
 // PROTOCOL.md §18 #4-#8, #10, #31-#33 (authorization, presence, devices, restart) against the daemon.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { jwt } from '../helpers/jwt.js';
 import { startE2E, expectedText, sendTime, clientView, randomMarker, type E2E, type ClientVersion } from '../helpers/comet-client.js';
 
 const SERVER = 'CppComet community 4.09 (AGPL license)';
@@ -19,16 +19,6 @@ before(async () => {
 after(async () => {
   await e.stop();
 });
-
-const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
-
-/** An HS256 (or other) JWT with the dev_id 1 secret. */
-function jwt(payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }, secret = 'CometQLPassword1'): string {
-  const signing = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  const alg = header.alg === 'HS512' ? 'sha512' : 'sha256';
-  const sig = header.alg === 'none' ? '' : createHmac(alg, secret).update(signing).digest('base64url');
-  return `${signing}.${sig}`;
-}
 
 const isAuthorized = (v: ClientVersion, value: unknown) => (v === '4.08' ? value === true : value === 'true');
 

@@ -25,7 +25,7 @@ export const revokedTokensTable: TableDef = {
   select(ctx, where) {
     const listed = where.get('token');
     const revoked = ctx.core.auth.revoked;
-    if (!listed) return [...revoked.keys(ctx.dev)].map((t) => [t]);
+    if (!listed) return [...revoked.tokens(ctx.dev)].map((t) => [t]);
     const out: Row[] = [];
     for (const token of listed) if (revoked.has(ctx.dev, token)) out.push([token]);
     return out;
