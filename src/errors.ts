@@ -99,3 +99,12 @@ export const ClientErrors = {
   /** TsComet: more web_ publishes in one second than [ws] web_publish_rate allows. */
   tooManyMessages: 'Too many messages per second',
 } as const;
+
+/** Plain HTTP answers to a WebSocket handshake that RFC 6455 §4.2.1 rejects (TsComet, docs/COMPATIBILITY.md B26). */
+export const HandshakeErrors = {
+  httpVersion: 'A WebSocket handshake needs HTTP/1.1 or later.\n',
+  upgradeHeader: 'A WebSocket handshake needs Upgrade: websocket and Connection: Upgrade.\n',
+  key: 'A WebSocket request needs a Sec-WebSocket-Key header (16 bytes, base64).\n',
+  noVersion: 'A WebSocket handshake needs a Sec-WebSocket-Version header.\n',
+  version: 'Only WebSocket version 13 is supported.\n',
+} as const;

@@ -8,6 +8,8 @@ import { parseCommand, type ClientCommand } from './commands.js';
 import { parseSubscriptionList } from './subscription-list.js';
 import { nameFault, pipeNameError, eventNameError, commandError } from './name-check.js';
 import * as msg from './messages.js';
+import type { Envelope } from './envelope.js';
+import type { HistoryRow } from '../storage/storage.js';
 
 /** What the transport must do after a command: keep the connection or end it (no close frame). */
 export type SessionVerdict = 'keep' | 'close';
@@ -138,16 +140,25 @@ function ignoreProgress(): void {
   // a replay has nothing to settle per message
 }
 
+/**
+ * One Envelope per stored row, shared by every replay of it: its serialized and framed bytes are
+ * built once, however many connections ask for the history (held while the row is).
+ */
+const replayed = new WeakMap<HistoryRow, Envelope>();
+
+function replayEnvelope(row: HistoryRow): Envelope {
+  let e = replayed.get(row);
+  if (e === undefined) replayed.set(row, (e = msg.historyMessage(row.pipe, row.event, row.message, row.time, row.userId)));
+  return e;
+}
+
 /** §6.3: replay the stored messages, oldest first; history:true and never a marker (ruling 6). */
 function pipeLog(core: CometCore, conn: Connection, cmd: CommandOf<'pipe_log'>): void {
   if (!checkName(core, conn, cmd.pipe, ClientErrors.pipeLogChannel)) return;
   if (!checkName(core, conn, cmd.marker, ClientErrors.pipeLogMarker)) return;
   const rows = core.pipeHistory(conn.devId, cmd.pipe);
   if (rows.length === 0) return;
-  void conn.sendBulk(
-    rows.map((row) => msg.historyMessage(cmd.pipe, row.event, row.message, row.time, row.userId)),
-    ignoreProgress,
-  );
+  void conn.sendBulk(rows.map(replayEnvelope), ignoreProgress);
 }
 
 /** §6.4: connections subscribed to a web_/track_ pipe here (ruling 2 reply shape). */

@@ -30,6 +30,12 @@ export interface WsConfig extends ListenerConfig {
   readonly longPollTimeout: number;
   /** Unsent bytes above which a consumer is dropped as too slow. */
   readonly maxBufferedBytes: number;
+  /** Unsent bytes across all WebSocket connections; past it the largest consumers are dropped. */
+  readonly maxBufferedBytesTotal: number;
+  /** Frames one fragmented inbound message may have. */
+  readonly maxFragments: number;
+  /** Socket reads buffered while an inbound frame is incomplete. */
+  readonly maxBufferedChunks: number;
   /** Pipes one connection may subscribe to (upstream: 32). */
   readonly maxSubscriptions: number;
   /** Registered connections per user that receive private messages (upstream: 16). */
@@ -123,7 +129,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   db: ['host', 'port', 'user', 'password', 'name', 'connection_attempts', 'buf_size', 'driver', 'path'],
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
-    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout'],
+    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout',
+    'max_buffered_bytes_total', 'max_fragments', 'max_buffered_chunks'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key', 'login_timeout', 'max_login_packet_size',
     'max_preauth_connections'],
@@ -206,6 +213,9 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     pingInterval: Math.max(0, cInt(wsS.values.get('ping_interval'), 30)),
     longPollTimeout: Math.max(1, cInt(wsS.values.get('long_poll_timeout'), 25)),
     maxBufferedBytes: Math.max(65536, cInt(wsS.values.get('max_buffered_bytes'), 8 * 1024 * 1024)),
+    maxBufferedBytesTotal: Math.max(1024 * 1024, cInt(wsS.values.get('max_buffered_bytes_total'), 256 * 1024 * 1024)),
+    maxFragments: Math.max(1, cInt(wsS.values.get('max_fragments'), 128)),
+    maxBufferedChunks: Math.max(16, cInt(wsS.values.get('max_buffered_chunks'), 1024)),
     maxSubscriptions: Math.max(1, cInt(wsS.values.get('max_subscriptions'), 32)),
     maxConnectionsPerUser: Math.max(1, cInt(wsS.values.get('max_connections_per_user'), 16)),
     webPublishRate: Math.max(0, cInt(wsS.values.get('web_publish_rate'), 100)),

@@ -12,8 +12,10 @@ import { listenerRefusalLog, type Logger } from '../log.js';
 import { ClientErrors } from '../errors.js';
 import { handshakeError } from '../client-protocol/messages.js';
 import { parseClientQuery, pollQueryOf, wsQueryOf } from '../client-protocol/url.js';
-import { UncorkQueue, type WsLink } from './ws-connection.js';
-import { handleUpgrade, type UpgradeContext } from './ws-upgrade.js';
+import { UncorkQueue, endSocket, type WsLink } from './ws-connection.js';
+import { handleUpgrade, createWsServer, type UpgradeContext } from './ws-upgrade.js';
+import { LingeringSockets } from './lingering.js';
+import { BufferBudget } from './buffer-budget.js';
 import { PollSessions } from './long-poll.js';
 import { ListenerSweep } from './sweep.js';
 import { isOriginAllowed } from './origin.js';
@@ -33,24 +35,24 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export async function startHttpListener(opts: { config: Config; core: CometCore; stats: ListenerStats; log: Logger; maxConnections?: number }): Promise<HttpListener> {
   const { config, core, stats, log } = opts;
   const links = new Set<WsLink>();
-  const ending = new Set<WsLink>();
+  const lingering = new LingeringSockets();
   let sweep: ListenerSweep | undefined;
   const clock = () => sweep?.now() ?? Math.floor(Date.now() / 1000);
   const ctx: UpgradeContext = {
     core,
     stats,
     log,
-    maxMessageSize: config.ws.maxMessageSize,
+    wss: createWsServer(config.ws),
     maxBufferedBytes: config.ws.maxBufferedBytes,
     now: clock,
     uncork: new UncorkQueue(),
     links,
-    ending,
+    lingering,
     allowedOrigins: config.ws.allowedOrigins,
     devIndexSize: config.main.devIndexSize,
   };
   const polls = new PollSessions({ core, stats, log, holdSeconds: config.ws.longPollTimeout, now: clock });
-  sweep = new ListenerSweep(config.ws, core, links, ending, polls);
+  sweep = new ListenerSweep(config.ws, core, links, lingering, new BufferBudget(config.ws.maxBufferedBytesTotal, log), polls);
 
   const onRequest: RequestListener = (req, res) => {
     route(req, res).catch((err: unknown) => {
@@ -77,7 +79,8 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     if (timedOut) log.info({ timeoutSeconds: config.ws.handshakeTimeout }, 'limit hit: request head not complete in time');
-    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // Ended, then destroyed once flushed or after a grace: a peer that never closes cannot keep the descriptor.
+    if (socket.writable) endSocket(socket, lingering, clock(), timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 

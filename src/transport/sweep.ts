@@ -1,11 +1,12 @@
 // The listener's one shared timer (no timer per connection): pings to idle WebSockets, maxUptime
-// enforcement (SERVER.md §3.8), long-poll holds and expiry, and sockets that linger after an end.
+// enforcement (SERVER.md §3.8), long-poll holds and expiry, sockets that linger after an end,
+// and the global bound on bytes buffered for slow consumers.
 import type { CometCore } from '../core/comet.js';
 import type { WsLink } from './ws-connection.js';
 import type { PollSessions } from './long-poll.js';
+import type { LingeringSockets } from './lingering.js';
+import type { BufferBudget } from './buffer-budget.js';
 
-/** A socket still open this long after a graceful end is destroyed. */
-const ENDING_GRACE_SECONDS = 10;
 const TICK_MS = 1000;
 
 export interface SweepSettings {
@@ -25,7 +26,8 @@ export class ListenerSweep {
     private readonly settings: SweepSettings,
     private readonly core: CometCore,
     private readonly links: ReadonlySet<WsLink>,
-    private readonly ending: ReadonlySet<WsLink>,
+    private readonly lingering: LingeringSockets,
+    private readonly budget: BufferBudget,
     private readonly polls: PollSessions,
   ) {}
 
@@ -56,9 +58,8 @@ export class ListenerSweep {
       this.nextUptime = now + uptimeTestInterval;
       if (maxUptime > 0) this.enforceMaxUptime(now, maxUptime);
     }
-    for (const link of this.ending) {
-      if (now - link.endingSince >= ENDING_GRACE_SECONDS) link.socket.destroy();
-    }
+    this.lingering.sweep(now);
+    this.budget.enforce(this.links, now);
     this.polls.sweep(now);
   }
 

@@ -372,7 +372,7 @@ test('frames sent together with the upgrade request are handled after open; a cl
   const { connect } = await import('node:net');
   const l = await startLocal();
   const request = (extra: Buffer) =>
-    Buffer.concat([Buffer.from(`GET /ws/${query()} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`), extra]);
+    Buffer.concat([Buffer.from(`GET /ws/${query()} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`), extra]);
   const withCommands = connect(l.port, '127.0.0.1');
   let got = '';
   withCommands.on('data', (d: Buffer) => (got += d.toString('latin1')));
