@@ -95,3 +95,8 @@ export const ClientErrors = {
   /** TsComet: more web_ publishes in one second than [ws] web_publish_rate allows. */
   tooManyMessages: 'Too many messages per second',
 } as const;
+
+/** TsComet: plain-text bodies of refused long-poll requests (HTTP status per docs/OPERATIONS.md). */
+export const HttpErrors = {
+  pollSessionLimit: 'Too many long-poll sessions; retry after the Retry-After seconds\n',
+} as const;

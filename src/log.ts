@@ -52,25 +52,33 @@ export function createLogSystem(config: Config['log'], destination: NodeJS.Writa
 }
 
 /**
- * Refused connections of a listener: at the connection cap (the server's 'drop' event) or at the
- * open-file limit (EMFILE/ENFILE accept errors). They repeat for every refused connection, so they
- * are counted and logged at most once per interval; other server errors are logged as they come.
+ * A warning that repeats once per refused request or connection: logged at most once per interval,
+ * with `countField` = how many happened since the last line.
  */
-export function listenerRefusalLog(log: Logger, listener: string, intervalMs = 10_000): { onDrop: () => void; onError: (err: NodeJS.ErrnoException) => void } {
-  let refused = 0;
+export function throttledWarn(log: Logger, msg: string, countField = 'count', intervalMs = 10_000): (fields: Record<string, unknown>) => void {
+  let count = 0;
   let lastLog = 0;
-  const refuse = (reason: string) => {
-    refused++;
+  return (fields) => {
+    count++;
     const now = Date.now();
     if (now - lastLog < intervalMs) return;
     lastLog = now;
-    log.warn({ listener, refused, reason }, 'connection limit reached: refusing new connections');
-    refused = 0;
+    log.warn({ ...fields, [countField]: count }, msg);
+    count = 0;
   };
+}
+
+/**
+ * Refused connections of a listener: at the connection cap (the server's 'drop' event) or at the
+ * open-file limit (EMFILE/ENFILE accept errors), logged through throttledWarn; other server errors
+ * are logged as they come.
+ */
+export function listenerRefusalLog(log: Logger, listener: string, intervalMs = 10_000): { onDrop: () => void; onError: (err: NodeJS.ErrnoException) => void } {
+  const refuse = throttledWarn(log, 'connection limit reached: refusing new connections', 'refused', intervalMs);
   return {
-    onDrop: () => refuse('max connections'),
+    onDrop: () => refuse({ listener, reason: 'max connections' }),
     onError: (err) => {
-      if (err.code === 'EMFILE' || err.code === 'ENFILE') refuse(err.code);
+      if (err.code === 'EMFILE' || err.code === 'ENFILE') refuse({ listener, reason: err.code });
       else log.error({ err: err.message, listener }, 'listener error');
     },
   };
