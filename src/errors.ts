@@ -108,3 +108,8 @@ export const HandshakeErrors = {
   noVersion: 'A WebSocket handshake needs a Sec-WebSocket-Version header.\n',
   version: 'Only WebSocket version 13 is supported.\n',
 } as const;
+
+/** TsComet: plain-text bodies of refused long-poll requests (HTTP status per docs/OPERATIONS.md). */
+export const HttpErrors = {
+  pollSessionLimit: 'Too many long-poll sessions; retry after the Retry-After seconds\n',
+} as const;

@@ -44,6 +44,11 @@ export interface WsConfig extends ListenerConfig {
   readonly webPublishRate: number;
   /** Seconds allowed for an HTTP request head, so also for a WebSocket handshake request. */
   readonly handshakeTimeout: number;
+  /** Long-poll sessions: in total (undefined = the browser connection cap) and per source address (0 = off). */
+  readonly maxPollSessions: number | undefined;
+  readonly maxPollSessionsPerIp: number;
+  /** Bytes buffered across all long-poll sessions for their next answers. */
+  readonly maxPollBufferedBytes: number;
 }
 
 export interface CometqlConfig extends ListenerConfig {
@@ -130,7 +135,8 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
     'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout',
-    'max_buffered_bytes_total', 'max_fragments', 'max_buffered_chunks'],
+    'max_buffered_bytes_total', 'max_fragments', 'max_buffered_chunks', 'max_poll_sessions', 'max_poll_sessions_per_ip',
+    'max_poll_buffered_bytes'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key', 'login_timeout', 'max_login_packet_size',
     'max_preauth_connections'],
@@ -220,6 +226,9 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     maxConnectionsPerUser: Math.max(1, cInt(wsS.values.get('max_connections_per_user'), 16)),
     webPublishRate: Math.max(0, cInt(wsS.values.get('web_publish_rate'), 100)),
     handshakeTimeout: Math.max(1, cInt(wsS.values.get('handshake_timeout'), 10)),
+    maxPollSessions: wsS.values.has('max_poll_sessions') ? Math.max(1, cInt(wsS.values.get('max_poll_sessions'), 1)) : undefined,
+    maxPollSessionsPerIp: Math.max(0, cInt(wsS.values.get('max_poll_sessions_per_ip'), 256)),
+    maxPollBufferedBytes: Math.max(65536, cInt(wsS.values.get('max_poll_buffered_bytes'), 128 * 1024 * 1024)),
   };
   const cqS = section(ini, 'cometql');
   const cometql: CometqlConfig = {

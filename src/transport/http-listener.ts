@@ -17,6 +17,7 @@ import { handleUpgrade, createWsServer, type UpgradeContext } from './ws-upgrade
 import { LingeringSockets } from './lingering.js';
 import { BufferBudget } from './buffer-budget.js';
 import { PollSessions } from './long-poll.js';
+import type { PollLimits } from './poll-quota.js';
 import { ListenerSweep } from './sweep.js';
 import { isOriginAllowed } from './origin.js';
 import { requestMeta } from './request-meta.js';
@@ -28,6 +29,11 @@ export interface HttpListener {
   stopAccepting(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Long-poll sessions when neither max_poll_sessions nor an open-file limit says how many. */
+const DEFAULT_MAX_POLL_SESSIONS = 10_000;
+/** Lines one long-poll session buffers from ordinary sends before its poller counts as gone. */
+const MAX_POLL_BUFFERED_LINES = 5000;
 
 /** Time allowed to receive a whole request (a long-poll body). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -51,7 +57,7 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
     allowedOrigins: config.ws.allowedOrigins,
     devIndexSize: config.main.devIndexSize,
   };
-  const polls = new PollSessions({ core, stats, log, holdSeconds: config.ws.longPollTimeout, now: clock });
+  const polls = new PollSessions({ core, stats, log, holdSeconds: config.ws.longPollTimeout, limits: pollLimits(config, opts.maxConnections), now: clock });
   sweep = new ListenerSweep(config.ws, core, links, lingering, new BufferBudget(config.ws.maxBufferedBytesTotal, log), polls);
 
   const onRequest: RequestListener = (req, res) => {
@@ -156,6 +162,18 @@ export async function startHttpListener(opts: { config: Config; core: CometCore;
       server.closeAllConnections();
       await closed;
     },
+  };
+}
+
+/** Long-poll bounds from [ws]; without max_poll_sessions, as many sessions as browser connections. */
+function pollLimits(config: Config, maxConnections: number | undefined): PollLimits {
+  const ws = config.ws;
+  return {
+    maxSessions: ws.maxPollSessions ?? maxConnections ?? DEFAULT_MAX_POLL_SESSIONS,
+    maxSessionsPerIp: ws.maxPollSessionsPerIp,
+    maxBufferedLines: MAX_POLL_BUFFERED_LINES,
+    maxBufferedBytes: ws.maxBufferedBytes,
+    maxTotalBufferedBytes: ws.maxPollBufferedBytes,
   };
 }
 
