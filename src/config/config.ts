@@ -36,6 +36,8 @@ export interface WsConfig extends ListenerConfig {
   readonly maxConnectionsPerUser: number;
   /** web_ publishes per connection per second (0 = unlimited). */
   readonly webPublishRate: number;
+  /** Subscription changes applied per connection per second; the latest extra list waits (0 = unlimited). */
+  readonly subscriptionRate: number;
   /** Seconds allowed for an HTTP request head, so also for a WebSocket handshake request. */
   readonly handshakeTimeout: number;
 }
@@ -119,7 +121,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   db: ['host', 'port', 'user', 'password', 'name', 'connection_attempts', 'buf_size', 'driver', 'path'],
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
-    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout'],
+    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'subscription_rate', 'handshake_timeout'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'buf_size', 'max_query_size', 'decode_escapes', 'ssl_cert', 'ssl_key'],
   cometqlproxy: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'uptimeTestInterval', 'maxUptime', 'cluster'],
@@ -204,6 +206,7 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     maxSubscriptions: Math.max(1, cInt(wsS.values.get('max_subscriptions'), 32)),
     maxConnectionsPerUser: Math.max(1, cInt(wsS.values.get('max_connections_per_user'), 16)),
     webPublishRate: Math.max(0, cInt(wsS.values.get('web_publish_rate'), 100)),
+    subscriptionRate: Math.max(0, cInt(wsS.values.get('subscription_rate'), 10)),
     handshakeTimeout: Math.max(1, cInt(wsS.values.get('handshake_timeout'), 10)),
   };
   const cqS = section(ini, 'cometql');

@@ -60,6 +60,7 @@ export class ListenerSweep {
       if (now - link.endingSince >= ENDING_GRACE_SECONDS) link.socket.destroy();
     }
     this.polls.sweep(now);
+    this.core.applyDeferredSubscriptions();
   }
 
   /** Close connections older than maxUptime through the normal path (offline events, users_time). */
