@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     queue: { maxPerUser: config.main.userQueueMax, ttlSeconds: config.main.userQueueTtl },
     sink,
     log: logs.child('UserIndex'),
-    limits: { maxSubscriptions: config.ws.maxSubscriptions, maxConnectionsPerUser: config.ws.maxConnectionsPerUser, webPublishRate: config.ws.webPublishRate },
+    limits: { maxSubscriptions: config.ws.maxSubscriptions, maxConnectionsPerUser: config.ws.maxConnectionsPerUser, webPublishRate: config.ws.webPublishRate, subscriptionRate: config.ws.subscriptionRate },
   });
   core.load(await storage.load());
   sink.start();

@@ -55,7 +55,7 @@ export function handleClientFrame(core: CometCore, conn: Connection, frame: stri
 /** §6.1: replace the subscriptions; limits give error frames, some of them close. */
 function subscribe(core: CometCore, conn: Connection, args: string): SessionVerdict {
   const list = parseSubscriptionList(args, core.limits.maxSubscriptions);
-  core.replaceSubscriptions(conn, list.names);
+  core.requestSubscriptions(conn, list.names);
   switch (list.problem) {
     case undefined:
       return 'keep';

@@ -42,6 +42,8 @@ export interface WsConfig extends ListenerConfig {
   readonly maxConnectionsPerUser: number;
   /** web_ publishes per connection per second (0 = unlimited). */
   readonly webPublishRate: number;
+  /** Subscription changes applied per connection per second; the latest extra list waits (0 = unlimited). */
+  readonly subscriptionRate: number;
   /** Seconds allowed for an HTTP request head, so also for a WebSocket handshake request. */
   readonly handshakeTimeout: number;
   /** Long-poll sessions: in total (undefined = the browser connection cap) and per source address (0 = off). */
@@ -134,7 +136,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   db: ['host', 'port', 'user', 'password', 'name', 'connection_attempts', 'buf_size', 'driver', 'path'],
   ws: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
     'maxUptime', 'cluster', 'host', 'buf_size', 'max_message_size', 'ping_interval', 'long_poll_timeout', 'ssl_cert', 'ssl_key',
-    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'handshake_timeout',
+    'max_buffered_bytes', 'max_subscriptions', 'max_connections_per_user', 'web_publish_rate', 'subscription_rate', 'handshake_timeout',
     'max_buffered_bytes_total', 'max_fragments', 'max_buffered_chunks', 'max_poll_sessions', 'max_poll_sessions_per_ip',
     'max_poll_buffered_bytes'],
   cometql: ['thread_num', 'ip', 'port', 'backlog', 'epoll_size', 'statistics', 'benchmark', 'uptimeTestInterval',
@@ -225,6 +227,7 @@ export function buildConfig(ini: IniFile, file: string, baseDir = process.cwd())
     maxSubscriptions: Math.max(1, cInt(wsS.values.get('max_subscriptions'), 32)),
     maxConnectionsPerUser: Math.max(1, cInt(wsS.values.get('max_connections_per_user'), 16)),
     webPublishRate: Math.max(0, cInt(wsS.values.get('web_publish_rate'), 100)),
+    subscriptionRate: Math.max(0, cInt(wsS.values.get('subscription_rate'), 10)),
     handshakeTimeout: Math.max(1, cInt(wsS.values.get('handshake_timeout'), 10)),
     maxPollSessions: wsS.values.has('max_poll_sessions') ? Math.max(1, cInt(wsS.values.get('max_poll_sessions'), 1)) : undefined,
     maxPollSessionsPerIp: Math.max(0, cInt(wsS.values.get('max_poll_sessions_per_ip'), 256)),

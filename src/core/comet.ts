@@ -22,9 +22,11 @@ export interface CoreLimits {
   readonly maxConnectionsPerUser: number;
   /** web_ publishes per connection per second; 0 = unlimited. */
   readonly webPublishRate: number;
+  /** Subscription changes applied per connection per second; 0 = unlimited. */
+  readonly subscriptionRate: number;
 }
 
-export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 32, maxConnectionsPerUser: 16, webPublishRate: 100 };
+export const DEFAULT_LIMITS: CoreLimits = { maxSubscriptions: 32, maxConnectionsPerUser: 16, webPublishRate: 100, subscriptionRate: 10 };
 
 export interface CoreOptions {
   readonly password: string;
@@ -63,6 +65,8 @@ export class CometCore {
   readonly counters: CoreCounters = { pipeMessages: 0, privateMessages: 0, deliveries: 0, connectionsOpened: 0, connectionsClosed: 0 };
   /** Every open browser connection (for counts and the shared sweep). */
   readonly connections = new Set<Connection>();
+  /** Connections whose latest subscription list waits for budget (over [ws] subscription_rate). */
+  private readonly deferred = new Set<Connection>();
   private readonly perDev = new Map<number, number>();
   /** All authorised connections per user, registered or not (for forced disconnects). */
   private readonly byUser = new DevMap<number, Set<Connection>>();
@@ -167,6 +171,7 @@ export class CometCore {
     if (n <= 0) this.perDev.delete(conn.devId);
     else this.perDev.set(conn.devId, n);
     this.leaveAll(conn);
+    this.deferred.delete(conn);
     if (conn.authorized) {
       const set = this.byUser.get(conn.devId, conn.userId);
       set?.delete(conn);
@@ -210,6 +215,53 @@ export class CometCore {
    * announce `unsubscription`), then join each name in order (track_ pipes announce
    * `subscription` to the existing members first). Anonymous connections skip private_ names.
    */
+  /**
+   * A subscription command: applied now while the connection is within [ws] subscription_rate,
+   * else only the latest list is kept and applied by the shared sweep in a later second, so one
+   * connection's track_ announcements are bounded by rate x members per second.
+   */
+  requestSubscriptions(conn: Connection, names: readonly string[]): void {
+    if (!this.takeSubscriptionChange(conn, this.now())) {
+      conn.deferredSubscriptions = names;
+      this.deferred.add(conn);
+      return;
+    }
+    this.deferred.delete(conn);
+    conn.deferredSubscriptions = undefined;
+    this.replaceSubscriptions(conn, names);
+  }
+
+  /** Shared sweep: apply each deferred list whose connection has budget again. */
+  applyDeferredSubscriptions(): void {
+    const now = this.now();
+    for (const conn of this.deferred) {
+      if (!this.takeSubscriptionChange(conn, now)) continue;
+      this.deferred.delete(conn);
+      const names = conn.deferredSubscriptions ?? [];
+      conn.deferredSubscriptions = undefined;
+      this.replaceSubscriptions(conn, names);
+    }
+  }
+
+  /** One change from this second's budget (a window per second on the connection, no timers). */
+  private takeSubscriptionChange(conn: Connection, now: number): boolean {
+    const limit = this.limits.subscriptionRate;
+    if (limit <= 0) return true;
+    if (conn.subscriptionSecond !== now) {
+      conn.subscriptionSecond = now;
+      conn.subscriptionCount = 0;
+    }
+    if (conn.subscriptionCount < limit) {
+      conn.subscriptionCount++;
+      return true;
+    }
+    if (conn.subscriptionCount === limit) {
+      conn.subscriptionCount++; // log once per connection and second
+      this.log.warn({ conn: conn.id, limit }, 'limit hit: subscription changes per second (latest list deferred)');
+    }
+    return false;
+  }
+
   replaceSubscriptions(conn: Connection, names: readonly string[]): void {
     this.leaveAll(conn);
     for (const name of names) this.join(conn, name);

@@ -40,6 +40,11 @@ export class Connection {
   /** web_ publish rate window: the second and the count in it (no timer needed). */
   rateSecond = 0;
   rateCount = 0;
+  /** Subscription change window ([ws] subscription_rate): the second and the count in it. */
+  subscriptionSecond = 0;
+  subscriptionCount = 0;
+  /** The latest subscription list over the rate, applied by the shared sweep. */
+  deferredSubscriptions: readonly string[] | undefined;
 
   constructor(
     readonly devId: number,

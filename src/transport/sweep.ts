@@ -61,6 +61,7 @@ export class ListenerSweep {
     this.lingering.sweep(now);
     this.budget.enforce(this.links, now);
     this.polls.sweep(now);
+    this.core.applyDeferredSubscriptions();
   }
 
   /** Close connections older than maxUptime through the normal path (offline events, users_time). */
