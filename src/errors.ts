@@ -95,3 +95,11 @@ export const ClientErrors = {
   /** TsComet: more web_ publishes in one second than [ws] web_publish_rate allows. */
   tooManyMessages: 'Too many messages per second',
 } as const;
+
+/** Cluster seam errors (docs/DESIGN.md, "Cluster: keys and message flow"): what a rejected broker or presence call says. */
+export const ClusterErrors = {
+  unavailable: 'Cluster bus is unavailable (Redis is not connected)',
+  timeout: 'Cluster bus did not answer in time',
+  closed: 'Cluster bus is closed',
+  reply: 'Cluster bus refused the command',
+} as const;
