@@ -34,8 +34,9 @@ export class RedisBroker extends HealthState implements Broker {
     this.nodeId = checkNodeId(opts.nodeId);
     this.keys = new ClusterKeys(opts.prefix ?? DEFAULT_PREFIX);
     this.log = opts.log;
-    this.pub = new RedisLink('publish', opts);
-    this.sub = new RedisLink('subscribe', opts);
+    const name = `${this.keys.prefix}:${this.nodeId}`;
+    this.pub = new RedisLink('publish', opts, name);
+    this.sub = new RedisLink('subscribe', opts, name);
     const update = () => this.set(combined(this.pub.state, this.sub.state));
     this.pub.on('state', update);
     this.sub.on('state', (s) => {

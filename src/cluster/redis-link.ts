@@ -27,9 +27,11 @@ export class RedisLink extends HealthState {
   private readonly log: ClusterLog | undefined;
   private lastError: string | undefined;
 
+  /** `name` is set with CLIENT SETNAME, so CLIENT LIST shows which node and role a connection is. */
   constructor(
     readonly role: string,
     opts: RedisLinkOptions,
+    name: string,
   ) {
     super('connecting');
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
@@ -37,6 +39,7 @@ export class RedisLink extends HealthState {
     const reconnectMaxMs = opts.reconnectMaxMs ?? 2_000;
     const client: RedisClient = createClient({
       url: opts.url,
+      name: `${name}:${role}`,
       disableOfflineQueue: true,
       pingInterval: 5_000, // finds a silently dead socket
       socket: { connectTimeout: this.connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(20 * 2 ** retries, reconnectMaxMs) },

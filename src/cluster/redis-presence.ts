@@ -55,7 +55,7 @@ export class RedisPresence extends HealthState implements PresenceManager {
     ({ heartbeatMs: this.heartbeatMs, ttlMs: this.ttlMs } = liveness(opts));
     this.lastTtl = String(opts.lastOnlineTtlS ?? 7 * 86_400);
     this.clock = opts.clock ?? (() => Math.floor(Date.now() / 1000));
-    this.link = new RedisLink('presence', opts);
+    this.link = new RedisLink('presence', opts, `${this.keys.prefix}:${this.nodeId}`);
     this.link.on('state', (s) => {
       const wasDown = this.state === 'down';
       this.set(s);

@@ -46,11 +46,26 @@ export const memorySubject: ClusterSubject = {
 
 let runs = 0;
 
+/** A key prefix no other test run uses. */
+export function uniquePrefix(): string {
+  return `tscomet-test-${process.pid}-${Date.now()}-${runs++}`;
+}
+
+export async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const c = createClient({ url });
+  await c.connect();
+  try {
+    for await (const keys of c.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await c.del(keys);
+  } finally {
+    c.destroy();
+  }
+}
+
 export function redisSubject(url: string): ClusterSubject {
   return {
     name: 'redis',
     cluster() {
-      const prefix = `tscomet-test-${process.pid}-${Date.now()}-${runs++}`;
+      const prefix = uniquePrefix();
       const nodes: TestNode[] = [];
       return {
         node(id, liveness = {}) {
@@ -61,13 +76,7 @@ export function redisSubject(url: string): ClusterSubject {
         },
         async cleanup() {
           for (const n of nodes) await Promise.all([n.broker.close(), n.presence.close()]);
-          const c = createClient({ url });
-          await c.connect();
-          try {
-            for await (const keys of c.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length > 0) await c.del(keys);
-          } finally {
-            c.destroy();
-          }
+          await deleteKeys(url, prefix);
         },
       };
     },
