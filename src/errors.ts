@@ -113,3 +113,11 @@ export const HandshakeErrors = {
 export const HttpErrors = {
   pollSessionLimit: 'Too many long-poll sessions; retry after the Retry-After seconds\n',
 } as const;
+
+/** Cluster seam errors (docs/DESIGN.md, "Cluster: keys and message flow"): what a rejected broker or presence call says. */
+export const ClusterErrors = {
+  unavailable: 'Cluster bus is unavailable (Redis is not connected)',
+  timeout: 'Cluster bus did not answer in time',
+  closed: 'Cluster bus is closed',
+  reply: 'Cluster bus refused the command',
+} as const;
